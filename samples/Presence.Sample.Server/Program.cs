@@ -1,0 +1,18 @@
+using Presence;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddPresence();
+
+var app = builder.Build();
+
+// The single origin routes /server/* here with the prefix still on, as the seed's Services rewrite does:
+// /server/ws and /ws reach the same endpoint.
+app.UsePathBase("/server");
+app.UseRouting();
+
+app.MapPresence("/ws");
+app.MapGet("/api/v1/health", (PresenceEngine engine) => TypedResults.Ok(new HealthReport("ok", engine.StoreLabel, engine.ConnectionCount)));
+
+app.Run();
+
+internal sealed record HealthReport(string Status, string StateStore, int Connections);

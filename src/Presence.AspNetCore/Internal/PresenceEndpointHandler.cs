@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Presence.AspNetCore.Internal;
+
+/// <summary>Accepts a WebSocket, reads the join request from the query string and hands the connection to the engine.</summary>
+internal sealed partial class PresenceEndpointHandler(
+    PresenceEngine engine,
+    IOptions<PresenceOptions> options,
+    IHostApplicationLifetime lifetime,
+    ILogger<PresenceEndpointHandler> logger)
+{
+    public async Task HandleAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsync("Presence expects a WebSocket upgrade.", context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        var query = context.Request.Query;
+        var request = new PresenceJoinRequest(query["id"], query["name"], query["color"], query["room"]);
+        if (!PresenceRules.TryCleanRoom(request.Room, out _))
+        {
+            Log.InvalidRoom(logger);
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsync("The room must be 1 to 64 characters of [A-Za-z0-9_-].", context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        using var transport = new WebSocketPresenceTransport(socket, options.Value.MaximumMessageSize);
+        await engine.RunAsync(transport, request, lifetime.ApplicationStopping).ConfigureAwait(false);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Debug, "Refused a presence connection: invalid room name.", EventName = "InvalidRoom")]
+        public static partial void InvalidRoom(ILogger logger);
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Presence.AspNetCore.Internal;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the presence WebSocket endpoint.</summary>
+public static class PresenceEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Serves presence over WebSockets at <paramref name="pattern"/>. Clients connect with
+    /// <c>?id=&amp;name=&amp;color=&amp;room=</c>; a request that is not a WebSocket upgrade gets 400, and so does an
+    /// invalid room name. WebSocket support is added to this endpoint only, so <c>UseWebSockets()</c> is not needed.
+    /// </summary>
+    /// <param name="endpoints">The application's endpoints.</param>
+    /// <param name="pattern">The route, such as <c>/ws</c>.</param>
+    /// <returns>A builder to add conventions to the endpoint, such as authorisation or CORS.</returns>
+    public static IEndpointConventionBuilder MapPresence(this IEndpointRouteBuilder endpoints, string pattern)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(pattern);
+
+        var handler = ActivatorUtilities.CreateInstance<PresenceEndpointHandler>(endpoints.ServiceProvider);
+
+        // As SignalR does: the endpoint carries its own WebSocket middleware.
+        var app = endpoints.CreateApplicationBuilder();
+        app.UseWebSockets();
+        app.Run(handler.HandleAsync);
+        return endpoints.Map(pattern, app.Build()).WithDisplayName($"Presence {pattern}");
+    }
+}

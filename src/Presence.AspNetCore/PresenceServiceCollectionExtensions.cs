@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Configuration;
+using Presence;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Presence in an ASP.NET Core application.</summary>
+public static class PresenceServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the presence engine with the in-memory store. Options are bound from the configuration section
+    /// <c>Presence</c> (see <see cref="PresenceOptions"/>) and validated when the application starts.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Changes the options after configuration is bound.</param>
+    /// <returns>A builder for adapters such as a store.</returns>
+    public static IPresenceBuilder AddPresence(this IServiceCollection services, Action<PresenceOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        var builder = services.AddPresenceCore();
+        services.AddOptions<PresenceOptions>().BindConfiguration(PresenceOptions.SectionName);
+        services.AddOptions<InMemoryPresenceStoreOptions>().BindConfiguration($"{PresenceOptions.SectionName}:Memory");
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        return builder;
+    }
+}

@@ -1,0 +1,124 @@
+using System.Buffers;
+using System.Net.WebSockets;
+
+namespace Presence.AspNetCore;
+
+/// <summary>
+/// The presence transport over an accepted <see cref="WebSocket"/>: one protocol message per text message.
+/// Binary messages are reported and ignored; a message longer than the limit is reported as too large.
+/// </summary>
+public sealed class WebSocketPresenceTransport : IPresenceTransport, IDisposable
+{
+    private const int InitialBufferSize = 1024;
+
+    private readonly WebSocket _socket;
+    private readonly int _maximumMessageSize;
+    private byte[] _buffer;
+
+    /// <summary>Creates a transport over an open WebSocket.</summary>
+    /// <param name="socket">The socket; the transport closes it but does not dispose it.</param>
+    /// <param name="maximumMessageSize">The longest message accepted, in bytes.</param>
+    public WebSocketPresenceTransport(WebSocket socket, int maximumMessageSize)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maximumMessageSize, 1);
+        _socket = socket;
+        _maximumMessageSize = maximumMessageSize;
+        _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBufferSize, maximumMessageSize));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<TransportMessage> ReceiveAsync(CancellationToken cancellationToken = default)
+    {
+        var length = 0;
+        while (true)
+        {
+            if (length == _buffer.Length)
+            {
+                if (length >= _maximumMessageSize)
+                {
+                    // One byte past the limit is enough to know; the rest of the message is never read.
+                    return new TransportMessage(TransportMessageType.TooLarge, default);
+                }
+
+                Grow(length);
+            }
+
+            // Reading up to one byte past the limit tells a message of exactly the limit from a longer one.
+            var room = Math.Min(_buffer.Length, _maximumMessageSize + 1) - length;
+            ValueWebSocketReceiveResult result;
+            try
+            {
+                result = await _socket.ReceiveAsync(_buffer.AsMemory(length, room), cancellationToken).ConfigureAwait(false);
+            }
+            catch (WebSocketException)
+            {
+                return TransportMessage.Closed;
+            }
+
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return TransportMessage.Closed;
+            }
+
+            length += result.Count;
+            if (length > _maximumMessageSize)
+            {
+                return new TransportMessage(TransportMessageType.TooLarge, default);
+            }
+
+            if (!result.EndOfMessage)
+            {
+                continue;
+            }
+
+            return result.MessageType == WebSocketMessageType.Binary
+                ? new TransportMessage(TransportMessageType.Binary, default)
+                : new TransportMessage(TransportMessageType.Text, new ReadOnlySequence<byte>(_buffer, 0, length));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default) =>
+        _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask CloseAsync(PresenceCloseStatus status, CancellationToken cancellationToken = default)
+    {
+        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            await _socket.CloseOutputAsync((WebSocketCloseStatus)status, Describe(status), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Abort() => _socket.Abort();
+
+    /// <summary>Returns the receive buffer to the pool. Call it only after the connection is over.</summary>
+    public void Dispose()
+    {
+        var buffer = Interlocked.Exchange(ref _buffer, []);
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void Grow(int length)
+    {
+        var larger = ArrayPool<byte>.Shared.Rent(Math.Min(_buffer.Length * 2, _maximumMessageSize + 1));
+        _buffer.AsSpan(0, length).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = larger;
+    }
+
+    private static string Describe(PresenceCloseStatus status) => status switch
+    {
+        PresenceCloseStatus.NormalClosure => "closed",
+        PresenceCloseStatus.GoingAway => "server shutting down",
+        PresenceCloseStatus.PolicyViolation => "policy violation",
+        PresenceCloseStatus.MessageTooBig => "message too big",
+        PresenceCloseStatus.Replaced => "replaced by a newer connection",
+        _ => "server error",
+    };
+}

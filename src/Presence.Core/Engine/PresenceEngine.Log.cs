@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Logging;
+using Presence.Internal;
+
+namespace Presence;
+
+public sealed partial class PresenceEngine
+{
+    // Event ids are stable once shipped: add new ones at the end.
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Debug, "Participant {ParticipantId} joined room {Room}.", EventName = "Joined")]
+        public static partial void Joined(ILogger logger, string participantId, string room);
+
+        [LoggerMessage(2, LogLevel.Debug, "Participant {ParticipantId} left room {Room} ({CloseStatus}).", EventName = "Left")]
+        public static partial void Left(ILogger logger, string participantId, string room, PresenceCloseStatus closeStatus);
+
+        [LoggerMessage(3, LogLevel.Information, "Participant {ParticipantId} reconnected to room {Room}; the older connection is closed.", EventName = "Replaced")]
+        public static partial void Replaced(ILogger logger, string participantId, string room);
+
+        [LoggerMessage(4, LogLevel.Debug, "Ignored a message from {ParticipantId}: not a valid client message.", EventName = "MessageIgnored")]
+        public static partial void MessageIgnored(ILogger logger, string participantId);
+
+        [LoggerMessage(5, LogLevel.Information, "Closing {ParticipantId}: a message exceeded {MaximumMessageSize} bytes.", EventName = "MessageTooBig")]
+        public static partial void MessageTooBig(ILogger logger, string participantId, int maximumMessageSize);
+
+        [LoggerMessage(6, LogLevel.Warning, "Aborting {ParticipantId}: the client reads too slowly ({Failure}).", EventName = "SlowConsumer")]
+        public static partial void SlowConsumer(ILogger logger, string participantId, OutboxFailure failure);
+
+        [LoggerMessage(7, LogLevel.Debug, "Sending to {ParticipantId} failed.", EventName = "SendFailed")]
+        public static partial void SendFailed(ILogger logger, string participantId, Exception? exception);
+
+        [LoggerMessage(8, LogLevel.Debug, "Receiving from {ParticipantId} failed.", EventName = "ReceiveFailed")]
+        public static partial void ReceiveFailed(ILogger logger, string participantId, Exception exception);
+
+        [LoggerMessage(9, LogLevel.Debug, "Closing {ParticipantId} failed; the connection is aborted.", EventName = "CloseFailed")]
+        public static partial void CloseFailed(ILogger logger, string participantId, Exception exception);
+
+        [LoggerMessage(10, LogLevel.Warning, "The store failed to {Operation} in room {Room}.", EventName = "StoreFailed")]
+        public static partial void StoreFailed(ILogger logger, string operation, string room, Exception exception);
+
+        [LoggerMessage(11, LogLevel.Warning, "Ignored a malformed message from another instance in room {Room}.", EventName = "RemoteMessageIgnored")]
+        public static partial void RemoteMessageIgnored(ILogger logger, string room);
+
+        [LoggerMessage(12, LogLevel.Information, "Refused a connection: the room name is not 1 to 64 characters of [A-Za-z0-9_-].", EventName = "InvalidRoom")]
+        public static partial void InvalidRoom(ILogger logger);
+
+        [LoggerMessage(13, LogLevel.Error, "The presence maintenance loop failed; cursor persistence and refreshes have stopped.", EventName = "MaintenanceFailed")]
+        public static partial void MaintenanceFailed(ILogger logger, Exception exception);
+    }
+}

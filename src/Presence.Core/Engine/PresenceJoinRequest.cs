@@ -1,0 +1,11 @@
+namespace Presence;
+
+/// <summary>
+/// What a connecting client asked for, uncleaned: the WebSocket transport takes it from the query string
+/// (<c>?id=&amp;name=&amp;color=&amp;room=</c>). The engine cleans every field with <see cref="PresenceRules"/>.
+/// </summary>
+/// <param name="Id">The participant id; an unusable one makes the server assign one.</param>
+/// <param name="Name">The display name.</param>
+/// <param name="Color">The cursor colour, <c>#rrggbb</c>.</param>
+/// <param name="Room">The room; <see langword="null"/> or blank for <see cref="PresenceRules.DefaultRoom"/>.</param>
+public sealed record PresenceJoinRequest(string? Id, string? Name, string? Color, string? Room = null);

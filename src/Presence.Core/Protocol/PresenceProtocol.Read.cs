@@ -1,0 +1,345 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using Presence.Internal;
+
+namespace Presence;
+
+public static partial class PresenceProtocol
+{
+    /// <summary>Parses a client message; never throws.</summary>
+    /// <param name="input">One whole message, in UTF-8.</param>
+    /// <param name="message">The message when the result is <see langword="true"/>.</param>
+    /// <returns><see langword="false"/> when the input is not a client message.</returns>
+    public static bool TryParseClientMessage(in ReadOnlySequence<byte> input, out ClientMessage message)
+    {
+        var reader = new Utf8JsonReader(input);
+        return TryReadClientMessage(ref reader, out message);
+    }
+
+    /// <inheritdoc cref="TryParseClientMessage(in ReadOnlySequence{byte}, out ClientMessage)"/>
+    public static bool TryParseClientMessage(ReadOnlySpan<byte> input, out ClientMessage message)
+    {
+        var reader = new Utf8JsonReader(input);
+        return TryReadClientMessage(ref reader, out message);
+    }
+
+    /// <summary>Parses a server message; never throws.</summary>
+    /// <param name="input">One whole message, in UTF-8.</param>
+    /// <param name="message">The message when the result is <see langword="true"/>.</param>
+    /// <returns><see langword="false"/> when the input is not a server message.</returns>
+    public static bool TryParseServerMessage(in ReadOnlySequence<byte> input, [NotNullWhen(true)] out ServerMessage? message)
+    {
+        var reader = new Utf8JsonReader(input);
+        return TryReadServerMessage(ref reader, out message);
+    }
+
+    /// <inheritdoc cref="TryParseServerMessage(in ReadOnlySequence{byte}, out ServerMessage)"/>
+    public static bool TryParseServerMessage(ReadOnlySpan<byte> input, [NotNullWhen(true)] out ServerMessage? message)
+    {
+        var reader = new Utf8JsonReader(input);
+        return TryReadServerMessage(ref reader, out message);
+    }
+
+    private static bool TryReadClientMessage(ref Utf8JsonReader reader, out ClientMessage message)
+    {
+        message = default;
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            ClientMessageType? type = null;
+            string? name = null, color = null;
+            double? x = null, y = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals(ProtocolNames.Type.EncodedUtf8Bytes))
+                {
+                    reader.Read();
+                    type = ReadClientType(ref reader);
+                }
+                else if (reader.ValueTextEquals(ProtocolNames.X.EncodedUtf8Bytes))
+                {
+                    reader.Read();
+                    x = ReadNumberOrNull(ref reader);
+                }
+                else if (reader.ValueTextEquals(ProtocolNames.Y.EncodedUtf8Bytes))
+                {
+                    reader.Read();
+                    y = ReadNumberOrNull(ref reader);
+                }
+                else if (reader.ValueTextEquals(ProtocolNames.Name.EncodedUtf8Bytes))
+                {
+                    reader.Read();
+                    name = ReadStringOrNull(ref reader);
+                }
+                else if (reader.ValueTextEquals(ProtocolNames.Color.EncodedUtf8Bytes))
+                {
+                    reader.Read();
+                    color = ReadStringOrNull(ref reader);
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            if (!IsEndOfInput(ref reader))
+            {
+                return false;
+            }
+
+            switch (type)
+            {
+                case ClientMessageType.Hello:
+                    message = ClientMessage.Hello(name, color);
+                    return true;
+                case ClientMessageType.Cursor:
+                    message = ClientMessage.Cursor(x, y);
+                    return true;
+                default:
+                    return false;
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            // Invalid JSON, invalid UTF-8 inside a string, or nesting past the reader's depth limit.
+            return false;
+        }
+    }
+
+    private static bool TryReadServerMessage(ref Utf8JsonReader reader, [NotNullWhen(true)] out ServerMessage? message)
+    {
+        message = null;
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            ServerMessageType? type = null;
+            string? selfId = null, stateStore = null, id = null;
+            PresenceUser? user = null;
+            List<PresenceUser>? users = null;
+            var valid = true;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals(ProtocolNames.Type.EncodedUtf8Bytes))
+                {
+                    reader.Read();
+                    type = ReadServerType(ref reader);
+                }
+                else if (reader.ValueTextEquals(ProtocolNames.User.EncodedUtf8Bytes))
+                {
+                    reader.Read();
+                    user = ReadUser(ref reader);
+                    valid &= user is not null;
+                }
+                else if (reader.ValueTextEquals(ProtocolNames.Users.EncodedUtf8Bytes))
+                {
+                    reader.Read();
+                    users = ReadUsers(ref reader);
+                    valid &= users is not null;
+                }
+                else if (reader.ValueTextEquals(ProtocolNames.SelfId.EncodedUtf8Bytes))
+                {
+                    reader.Read();
+                    selfId = ReadStringOrNull(ref reader);
+                }
+                else if (reader.ValueTextEquals(ProtocolNames.StateStore.EncodedUtf8Bytes))
+                {
+                    reader.Read();
+                    stateStore = ReadStringOrNull(ref reader);
+                }
+                else if (reader.ValueTextEquals(ProtocolNames.Id.EncodedUtf8Bytes))
+                {
+                    reader.Read();
+                    id = ReadStringOrNull(ref reader);
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            if (!valid || !IsEndOfInput(ref reader))
+            {
+                return false;
+            }
+
+            message = type switch
+            {
+                ServerMessageType.Snapshot when selfId is not null && users is not null && stateStore is not null
+                    => new SnapshotMessage(selfId, users, stateStore),
+                ServerMessageType.Presence when user is not null => new PresenceMessage(user),
+                ServerMessageType.Cursor when user is not null => new CursorMessage(user),
+                ServerMessageType.Leave when id is not null => new LeaveMessage(id),
+                _ => null,
+            };
+            return message is not null;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    // Reads one user object; the reader is on its StartObject and ends on its EndObject.
+    internal static PresenceUser? ReadUser(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        string? id = null, name = null, color = null;
+        double? x = null, y = null, updatedAt = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals(ProtocolNames.Id.EncodedUtf8Bytes))
+            {
+                reader.Read();
+                id = ReadStringOrNull(ref reader);
+            }
+            else if (reader.ValueTextEquals(ProtocolNames.Name.EncodedUtf8Bytes))
+            {
+                reader.Read();
+                name = ReadStringOrNull(ref reader);
+            }
+            else if (reader.ValueTextEquals(ProtocolNames.Color.EncodedUtf8Bytes))
+            {
+                reader.Read();
+                color = ReadStringOrNull(ref reader);
+            }
+            else if (reader.ValueTextEquals(ProtocolNames.X.EncodedUtf8Bytes))
+            {
+                reader.Read();
+                x = ReadNumberOrNull(ref reader);
+            }
+            else if (reader.ValueTextEquals(ProtocolNames.Y.EncodedUtf8Bytes))
+            {
+                reader.Read();
+                y = ReadNumberOrNull(ref reader);
+            }
+            else if (reader.ValueTextEquals(ProtocolNames.UpdatedAt.EncodedUtf8Bytes))
+            {
+                reader.Read();
+                updatedAt = ReadNumberOrNull(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return id is not null && name is not null && color is not null
+            && x is { } xv && double.IsFinite(xv)
+            && y is { } yv && double.IsFinite(yv)
+            && updatedAt is { } at && double.IsFinite(at)
+            ? new PresenceUser(id, name, color, xv, yv, at)
+            : null;
+    }
+
+    private static List<PresenceUser>? ReadUsers(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        var users = new List<PresenceUser>();
+        var valid = true;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            var user = ReadUser(ref reader);
+            if (user is null)
+            {
+                valid = false;
+            }
+            else
+            {
+                users.Add(user);
+            }
+        }
+
+        return valid ? users : null;
+    }
+
+    private static ClientMessageType? ReadClientType(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        if (reader.ValueTextEquals(ProtocolNames.CursorType.EncodedUtf8Bytes))
+        {
+            return ClientMessageType.Cursor;
+        }
+
+        return reader.ValueTextEquals(ProtocolNames.HelloType.EncodedUtf8Bytes) ? ClientMessageType.Hello : null;
+    }
+
+    private static ServerMessageType? ReadServerType(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        if (reader.ValueTextEquals(ProtocolNames.CursorType.EncodedUtf8Bytes))
+        {
+            return ServerMessageType.Cursor;
+        }
+
+        if (reader.ValueTextEquals(ProtocolNames.PresenceType.EncodedUtf8Bytes))
+        {
+            return ServerMessageType.Presence;
+        }
+
+        if (reader.ValueTextEquals(ProtocolNames.SnapshotType.EncodedUtf8Bytes))
+        {
+            return ServerMessageType.Snapshot;
+        }
+
+        return reader.ValueTextEquals(ProtocolNames.LeaveType.EncodedUtf8Bytes) ? ServerMessageType.Leave : null;
+    }
+
+    private static string? ReadStringOrNull(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return reader.GetString();
+        }
+
+        reader.Skip();
+        return null;
+    }
+
+    // A number that overflows a double reads as an infinity, which the rules then treat as absent.
+    private static double? ReadNumberOrNull(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.Number)
+        {
+            return reader.TryGetDouble(out var value) ? value : null;
+        }
+
+        reader.Skip();
+        return null;
+    }
+
+    // Only white space may follow the object; the reader throws on anything else.
+    private static bool IsEndOfInput(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == 0 && !reader.Read();
+}

@@ -1,0 +1,131 @@
+using System.Buffers;
+using System.Text.Json;
+using Presence.Internal;
+
+namespace Presence;
+
+public static partial class PresenceProtocol
+{
+    /// <summary>Writes a client message as one JSON object. Absent fields are left out.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="output">Where the UTF-8 bytes go.</param>
+    /// <exception cref="ArgumentException">A coordinate is NaN or infinite, which JSON cannot express.</exception>
+    public static void WriteClientMessage(in ClientMessage message, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var writer = JsonWriterCache.Rent(output);
+        try
+        {
+            writer.WriteStartObject();
+            switch (message.Type)
+            {
+                case ClientMessageType.Hello:
+                    writer.WriteString(ProtocolNames.Type, ProtocolNames.HelloType);
+                    WriteOptional(writer, ProtocolNames.Name, message.Name);
+                    WriteOptional(writer, ProtocolNames.Color, message.Color);
+                    break;
+                case ClientMessageType.Cursor:
+                    writer.WriteString(ProtocolNames.Type, ProtocolNames.CursorType);
+                    WriteOptional(writer, ProtocolNames.X, message.X);
+                    WriteOptional(writer, ProtocolNames.Y, message.Y);
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown client message type {message.Type}.", nameof(message));
+            }
+
+            writer.WriteEndObject();
+            writer.Flush();
+        }
+        finally
+        {
+            JsonWriterCache.Return(writer);
+        }
+    }
+
+    /// <summary>Writes a server message as one JSON object, its properties in the seed's order.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="output">Where the UTF-8 bytes go.</param>
+    /// <exception cref="ArgumentException">A coordinate or time is NaN or infinite, which JSON cannot express.</exception>
+    public static void WriteServerMessage(ServerMessage message, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(output);
+        var writer = JsonWriterCache.Rent(output);
+        try
+        {
+            WriteServerMessage(writer, message);
+            writer.Flush();
+        }
+        finally
+        {
+            JsonWriterCache.Return(writer);
+        }
+    }
+
+    internal static void WriteServerMessage(Utf8JsonWriter writer, ServerMessage message)
+    {
+        writer.WriteStartObject();
+        switch (message)
+        {
+            case SnapshotMessage snapshot:
+                writer.WriteString(ProtocolNames.Type, ProtocolNames.SnapshotType);
+                writer.WriteString(ProtocolNames.SelfId, snapshot.SelfId);
+                writer.WritePropertyName(ProtocolNames.Users);
+                writer.WriteStartArray();
+                foreach (var user in snapshot.Users)
+                {
+                    WriteUser(writer, user);
+                }
+
+                writer.WriteEndArray();
+                writer.WriteString(ProtocolNames.StateStore, snapshot.StateStore);
+                break;
+            case PresenceMessage presence:
+                writer.WriteString(ProtocolNames.Type, ProtocolNames.PresenceType);
+                writer.WritePropertyName(ProtocolNames.User);
+                WriteUser(writer, presence.User);
+                break;
+            case CursorMessage cursor:
+                writer.WriteString(ProtocolNames.Type, ProtocolNames.CursorType);
+                writer.WritePropertyName(ProtocolNames.User);
+                WriteUser(writer, cursor.User);
+                break;
+            case LeaveMessage leave:
+                writer.WriteString(ProtocolNames.Type, ProtocolNames.LeaveType);
+                writer.WriteString(ProtocolNames.Id, leave.Id);
+                break;
+            default:
+                throw new ArgumentException($"Unknown server message {message.GetType()}.", nameof(message));
+        }
+
+        writer.WriteEndObject();
+    }
+
+    internal static void WriteUser(Utf8JsonWriter writer, PresenceUser user)
+    {
+        writer.WriteStartObject();
+        writer.WriteString(ProtocolNames.Id, user.Id);
+        writer.WriteString(ProtocolNames.Name, user.Name);
+        writer.WriteString(ProtocolNames.Color, user.Color);
+        writer.WriteNumber(ProtocolNames.X, user.X);
+        writer.WriteNumber(ProtocolNames.Y, user.Y);
+        writer.WriteNumber(ProtocolNames.UpdatedAt, user.UpdatedAt);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteOptional(Utf8JsonWriter writer, JsonEncodedText name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    private static void WriteOptional(Utf8JsonWriter writer, JsonEncodedText name, double? value)
+    {
+        if (value is { } number)
+        {
+            writer.WriteNumber(name, number);
+        }
+    }
+}

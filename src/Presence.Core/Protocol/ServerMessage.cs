@@ -1,0 +1,12 @@
+namespace Presence;
+
+/// <summary>A message from the server: <see cref="SnapshotMessage"/>, <see cref="PresenceMessage"/>, <see cref="CursorMessage"/> or <see cref="LeaveMessage"/>.</summary>
+public abstract record ServerMessage
+{
+    private protected ServerMessage()
+    {
+    }
+
+    /// <summary>Gets the kind of message.</summary>
+    public abstract ServerMessageType Type { get; }
+}

@@ -1,0 +1,229 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
+
+namespace Presence;
+
+/// <summary>
+/// The rules that keep untrusted input bounded: every id, name, colour, room and coordinate that reaches
+/// the server passes through one of these pure functions. <c>docs/protocol.md</c> states the same rules.
+/// </summary>
+public static class PresenceRules
+{
+    /// <summary>The longest display name, in UTF-16 code units, as the board trims it.</summary>
+    public const int MaxNameLength = 28;
+
+    /// <summary>The longest participant id or room name.</summary>
+    public const int MaxIdLength = 64;
+
+    /// <summary>The room a client joins when it names none.</summary>
+    public const string DefaultRoom = "default";
+
+    /// <summary>The name a participant gets when it asks for none, or only for characters that are removed.</summary>
+    public const string DefaultName = "Visitor";
+
+    /// <summary>The colour a participant gets when it asks for none, or for one that is not <c>#rrggbb</c>.</summary>
+    public const string DefaultColor = "#2563eb";
+
+    /// <summary>
+    /// Cleans a display name: removes control characters (Unicode category Cc), bidirectional formatting
+    /// characters, invisible spaces and unpaired surrogates; trims white space; caps the result at
+    /// <see cref="MaxNameLength"/> code units without splitting a surrogate pair.
+    /// </summary>
+    /// <param name="value">The name as received.</param>
+    /// <param name="fallback">What to return when nothing is left.</param>
+    /// <returns>The cleaned name, or <paramref name="fallback"/>.</returns>
+    public static string CleanName(string? value, string fallback)
+    {
+        if (value is null)
+        {
+            return fallback;
+        }
+
+        var cleaned = RemoveUnsafeCharacters(value).Trim();
+        if (cleaned.Length > MaxNameLength)
+        {
+            var cut = char.IsHighSurrogate(cleaned[MaxNameLength - 1]) ? MaxNameLength - 1 : MaxNameLength;
+            cleaned = cleaned[..cut].TrimEnd();
+        }
+
+        return cleaned.Length == 0 ? fallback : cleaned;
+    }
+
+    /// <summary>Cleans a colour: the trimmed value when it is <c>#rrggbb</c> (hex digits of either case), otherwise <paramref name="fallback"/>.</summary>
+    /// <param name="value">The colour as received.</param>
+    /// <param name="fallback">What to return when the value is not a colour.</param>
+    /// <returns>The colour, or <paramref name="fallback"/>.</returns>
+    public static string CleanColor(string? value, string fallback)
+    {
+        if (value is null)
+        {
+            return fallback;
+        }
+
+        var trimmed = value.AsSpan().Trim();
+        if (trimmed.Length != 7 || trimmed[0] != '#' || !IsHex(trimmed[1..]))
+        {
+            return fallback;
+        }
+
+        return trimmed.Length == value.Length ? value : trimmed.ToString();
+    }
+
+    /// <summary>
+    /// Cleans a participant id: the trimmed value when it is 1 to <see cref="MaxIdLength"/> characters of
+    /// <c>[A-Za-z0-9_-]</c>. Otherwise the server assigns one with <see cref="NewId"/>.
+    /// </summary>
+    /// <param name="value">The id as received.</param>
+    /// <param name="id">The cleaned id.</param>
+    /// <returns><see langword="true"/> when the value is a usable id.</returns>
+    public static bool TryCleanId(string? value, [NotNullWhen(true)] out string? id)
+    {
+        id = null;
+        if (value is null)
+        {
+            return false;
+        }
+
+        var trimmed = value.AsSpan().Trim();
+        if (!IsIdentifier(trimmed))
+        {
+            return false;
+        }
+
+        id = trimmed.Length == value.Length ? value : trimmed.ToString();
+        return true;
+    }
+
+    /// <summary>
+    /// Cleans a room name as an id is cleaned. A missing or blank room is <see cref="DefaultRoom"/>; any other
+    /// value that is not an id is refused, so that a client never lands silently in a room it did not ask for.
+    /// </summary>
+    /// <param name="value">The room as received.</param>
+    /// <param name="room">The cleaned room.</param>
+    /// <returns><see langword="false"/> when the value names no usable room.</returns>
+    public static bool TryCleanRoom(string? value, [NotNullWhen(true)] out string? room)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            room = DefaultRoom;
+            return true;
+        }
+
+        return TryCleanId(value, out room);
+    }
+
+    /// <summary>
+    /// Clamps a coordinate to [0, 1]. A missing value, NaN or an infinity keeps <paramref name="previous"/>;
+    /// negative zero becomes zero.
+    /// </summary>
+    /// <param name="value">The coordinate as received.</param>
+    /// <param name="previous">The participant's current coordinate.</param>
+    /// <returns>The new coordinate.</returns>
+    public static double ClampCoordinate(double? value, double previous)
+    {
+        if (value is not { } v || !double.IsFinite(v))
+        {
+            return previous;
+        }
+
+        // Adding +0.0 turns -0.0 into +0.0, so "-0" never goes out on the wire.
+        return Math.Clamp(v, 0.0, 1.0) + 0.0;
+    }
+
+    /// <summary>Creates an id for a client that offered no usable one: <c>user-</c> and 16 random hex digits.</summary>
+    /// <returns>A new id.</returns>
+    public static string NewId() => "user-" + RandomNumberGenerator.GetHexString(16, lowercase: true);
+
+    /// <summary>Tells whether <paramref name="value"/> is 1 to <see cref="MaxIdLength"/> characters of <c>[A-Za-z0-9_-]</c>.</summary>
+    /// <param name="value">The candidate.</param>
+    /// <returns><see langword="true"/> when it is a valid id.</returns>
+    public static bool IsIdentifier(ReadOnlySpan<char> value)
+    {
+        if (value.IsEmpty || value.Length > MaxIdLength)
+        {
+            return false;
+        }
+
+        foreach (var c in value)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c == '_' || c == '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsHex(ReadOnlySpan<char> value)
+    {
+        foreach (var c in value)
+        {
+            if (!char.IsAsciiHexDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string RemoveUnsafeCharacters(string value)
+    {
+        if (IndexOfUnsafe(value) < 0)
+        {
+            return value;
+        }
+
+        var buffer = value.Length <= 256 ? stackalloc char[value.Length] : new char[value.Length];
+        var written = 0;
+        for (var i = 0; i < value.Length; i += Math.Max(1, SafeLengthAt(value, i)))
+        {
+            var length = SafeLengthAt(value, i);
+            value.AsSpan(i, length).CopyTo(buffer[written..]);
+            written += length;
+        }
+
+        return new string(buffer[..written]);
+    }
+
+    private static int IndexOfUnsafe(string value)
+    {
+        for (var i = 0; i < value.Length; i += SafeLengthAt(value, i))
+        {
+            if (SafeLengthAt(value, i) == 0)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    // How many code units at index form a character we keep: 0 to drop it, 1, or 2 for a surrogate pair.
+    private static int SafeLengthAt(string value, int index)
+    {
+        var c = value[index];
+        if (char.IsHighSurrogate(c))
+        {
+            return index + 1 < value.Length && char.IsLowSurrogate(value[index + 1]) ? 2 : 0;
+        }
+
+        if (char.IsLowSurrogate(c) || char.IsControl(c) || IsInvisibleFormat(c))
+        {
+            return 0;
+        }
+
+        return 1;
+    }
+
+    // Bidirectional overrides and invisible spaces let a name disguise itself or others. The zero-width
+    // joiner (U+200D) and non-joiner (U+200C) stay: emoji sequences and several scripts need them.
+    private static bool IsInvisibleFormat(char c) => c switch
+    {
+        '\u200B' or '\u200E' or '\u200F' or '\u2060' or '\uFEFF' => true,
+        >= '\u202A' and <= '\u202E' => true,
+        >= '\u2066' and <= '\u2069' => true,
+        _ => false,
+    };
+}

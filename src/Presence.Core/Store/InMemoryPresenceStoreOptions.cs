@@ -1,0 +1,12 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Presence;
+
+/// <summary>Settings of <see cref="InMemoryPresenceStore"/>.</summary>
+public sealed class InMemoryPresenceStoreOptions
+{
+    /// <summary>Gets or sets how long after its last upsert a participant is left out of snapshots.</summary>
+    /// <value>120 seconds, as in the seed. The engine refreshes connected participants well within it.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromSeconds(120);
+}

@@ -1,0 +1,23 @@
+namespace Presence;
+
+/// <summary>Why the server closes a connection. The values are WebSocket close codes (RFC 6455, section 7.4).</summary>
+public enum PresenceCloseStatus
+{
+    /// <summary>1000: the connection is done, usually because the client closed it.</summary>
+    NormalClosure = 1000,
+
+    /// <summary>1001: the server is shutting down. Reconnect, to another instance if there is one.</summary>
+    GoingAway = 1001,
+
+    /// <summary>1008: the request broke a rule, such as an invalid room name.</summary>
+    PolicyViolation = 1008,
+
+    /// <summary>1009: a message was larger than the server accepts.</summary>
+    MessageTooBig = 1009,
+
+    /// <summary>1011: the server failed unexpectedly.</summary>
+    InternalError = 1011,
+
+    /// <summary>4000: a newer connection with the same participant id took this one's place. Do not reconnect blindly.</summary>
+    Replaced = 4000,
+}
