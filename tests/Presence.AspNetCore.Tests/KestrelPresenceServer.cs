@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+using Presence.Testing;
+
+namespace Presence.AspNetCore.Tests;
+
+/// <summary>A real Kestrel server on 127.0.0.1 with a free port, serving presence at <c>/ws</c>.</summary>
+public sealed class KestrelPresenceServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private KestrelPresenceServer(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<KestrelPresenceServer> StartAsync(Action<PresenceOptions>? configure = null, IEnumerable<KeyValuePair<string, string?>>? settings = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        builder.Services.AddPresence(configure);
+        var app = builder.Build();
+        app.MapPresence("/ws");
+        await app.StartAsync();
+
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        return new KestrelPresenceServer(app, new Uri(address));
+    }
+
+    public async Task<WebSocketTestClient> ConnectAsync(string? id, string? name = null, string? color = null, string? room = null)
+    {
+        var uri = WebSocketUris.Create(BaseAddress, "/ws", id, name, color, room);
+        return await WebSocketTestClient.ConnectAsync(uri);
+    }
+
+    public Task StopAsync() => _app.StopAsync();
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}

@@ -1,0 +1,93 @@
+using System.Net.WebSockets;
+using System.Text;
+
+namespace Presence.Testing;
+
+/// <summary>A test client over a real <see cref="ClientWebSocket"/>.</summary>
+public sealed class WebSocketTestClient : PresenceTestClient
+{
+    private readonly ClientWebSocket _socket;
+
+    private WebSocketTestClient(ClientWebSocket socket) => _socket = socket;
+
+    public override PresenceCloseStatus? CloseStatus => (PresenceCloseStatus?)_socket.CloseStatus;
+
+    public string? CloseDescription => _socket.CloseStatusDescription;
+
+    public override bool SupportsBinary => true;
+
+    public static async Task<WebSocketTestClient> ConnectAsync(Uri uri)
+    {
+        var socket = new ClientWebSocket();
+        using var timeout = new CancellationTokenSource(DefaultTimeout);
+        await socket.ConnectAsync(uri, timeout.Token);
+        return new WebSocketTestClient(socket);
+    }
+
+    public override Task SendTextAsync(string text) =>
+        _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    public override Task SendBinaryAsync(byte[] data) =>
+        _socket.SendAsync(data, WebSocketMessageType.Binary, true, CancellationToken.None);
+
+    /// <summary>Sends one text message split into frames of <paramref name="frameSize"/> bytes.</summary>
+    public async Task SendFragmentedAsync(byte[] message, int frameSize)
+    {
+        for (var offset = 0; offset < message.Length; offset += frameSize)
+        {
+            var length = Math.Min(frameSize, message.Length - offset);
+            await _socket.SendAsync(message.AsMemory(offset, length), WebSocketMessageType.Text, offset + length == message.Length, CancellationToken.None);
+        }
+    }
+
+    public override async Task CloseAsync()
+    {
+        using var timeout = new CancellationTokenSource(DefaultTimeout);
+        await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", timeout.Token);
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        _socket.Dispose();
+        return default;
+    }
+
+    protected override async Task<string?> ReceiveTextAsync(CancellationToken cancellationToken)
+    {
+        if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseSent))
+        {
+            return null;
+        }
+
+        var buffer = new byte[64 * 1024];
+        using var message = new MemoryStream();
+        while (true)
+        {
+            ValueWebSocketReceiveResult result;
+            try
+            {
+                result = await _socket.ReceiveAsync(buffer.AsMemory(), cancellationToken);
+            }
+            catch (WebSocketException)
+            {
+                return null;
+            }
+
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                if (_socket.State == WebSocketState.CloseReceived)
+                {
+                    await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                }
+
+                return null;
+            }
+
+            message.Write(buffer, 0, result.Count);
+            if (result.EndOfMessage)
+            {
+                return Encoding.UTF8.GetString(message.ToArray());
+            }
+        }
+    }
+}
