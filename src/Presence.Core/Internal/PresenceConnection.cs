@@ -10,6 +10,7 @@ internal sealed class PresenceConnection : IDisposable
     private int _persistPending;
     private Task _close = Task.CompletedTask;
     private ITimer? _abortTimer;
+    private bool _isMember;
 
     public PresenceConnection(PresenceEngine engine, IPresenceTransport transport, PresenceUser user, string room, PresenceOptions options, TimeProvider timeProvider, PresenceMetrics metrics)
     {
@@ -39,11 +40,15 @@ internal sealed class PresenceConnection : IDisposable
     /// <summary>Gets the JSON-escaped id, name and colour of <see cref="User"/>.</summary>
     public ParticipantText Text { get; private set; }
 
-    /// <summary>Gets a value telling whether a newer connection with the same id took this one's place.</summary>
-    public bool IsReplaced { get; private set; }
-
-    /// <summary>Gets a value telling whether the connection is still the room's member for its id.</summary>
-    public bool IsMember { get; set; }
+    /// <summary>
+    /// Gets or sets a value telling whether the connection is the room's member for its id: set once it joined,
+    /// cleared when it leaves or a newer connection with the same id replaces it. Read from other threads.
+    /// </summary>
+    public bool IsMember
+    {
+        get => Volatile.Read(ref _isMember);
+        set => Volatile.Write(ref _isMember, value);
+    }
 
     /// <summary>Gets why the server closes the connection, once it decided to.</summary>
     public PresenceCloseStatus? CloseStatus { get; private set; }
@@ -65,7 +70,6 @@ internal sealed class PresenceConnection : IDisposable
 
     public void MarkReplaced()
     {
-        IsReplaced = true;
         IsMember = false;
         BeginClose(PresenceCloseStatus.Replaced);
     }
