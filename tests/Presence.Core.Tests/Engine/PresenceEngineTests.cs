@@ -26,7 +26,7 @@ public sealed class PresenceEngineTests
             await Task.Delay(1);
         }
 
-        await Eventually(async () => (await store.SnapshotAsync(Room)).Any(u => u.Id == "idle"));
+        await Eventually.HoldsAsync(async () => (await store.SnapshotAsync(Room)).Any(u => u.Id == "idle"));
         await using var late = host.Connect("late", room: Room);
         var snapshot = await late.WaitForAsync<SnapshotMessage>();
         Assert.Contains(snapshot.Users, u => u.Id == "idle");
@@ -65,7 +65,7 @@ public sealed class PresenceEngineTests
         Assert.Equal(joinWrites, store.UpsertsOf("mover"));
 
         _time.Advance(host.Options.CursorPersistInterval);
-        await Eventually(async () => (await store.SnapshotAsync(Room)).Any(u => u.Id == "mover" && u.X == 0.5));
+        await Eventually.HoldsAsync(async () => (await store.SnapshotAsync(Room)).Any(u => u.Id == "mover" && u.X == 0.5));
         Assert.Equal(joinWrites + 1, store.UpsertsOf("mover"));
 
         _time.Advance(host.Options.CursorPersistInterval);
@@ -143,16 +143,6 @@ public sealed class PresenceEngineTests
         await using var client = host.Connect("a", room: "not a room");
         await client.WaitForCloseAsync();
         Assert.Empty(client.Received);
-    }
-
-    private static async Task Eventually(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + PresenceTestClient.DefaultTimeout;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition never held.");
-            await Task.Delay(10);
-        }
     }
 
     private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe

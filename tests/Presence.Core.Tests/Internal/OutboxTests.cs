@@ -1,3 +1,4 @@
+using Presence.Testing;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using Presence.Internal;
@@ -24,7 +25,7 @@ public sealed class OutboxTests
         Assert.Empty(_transport.Sent);
 
         outbox.Start(Frame("snapshot"));
-        await Eventually(() => _transport.Sent.Count == 3);
+        await Eventually.HoldsAsync(() => _transport.Sent.Count == 3);
         Assert.Equal(["snapshot", "a", "b"], _transport.Sent);
 
         outbox.Enqueue(Frame("c"));
@@ -36,7 +37,7 @@ public sealed class OutboxTests
     {
         using var outbox = Create(capacity: 64);
         outbox.Start(Frame("snapshot"));
-        await Eventually(() => _transport.Sent.Count == 1);
+        await Eventually.HoldsAsync(() => _transport.Sent.Count == 1);
 
         _transport.Close();
         outbox.Enqueue(Frame("blocked"));
@@ -48,7 +49,7 @@ public sealed class OutboxTests
         }
 
         _transport.Open();
-        await Eventually(() => _transport.Sent.Contains("q:0999"));
+        await Eventually.HoldsAsync(() => _transport.Sent.Contains("q:0999"));
         var sent = _transport.Sent;
         Assert.Contains("p:0999", sent);
         Assert.True(sent.Count < 30, $"{sent.Count} frames were sent; updates were not coalesced.");
@@ -60,7 +61,7 @@ public sealed class OutboxTests
     {
         using var outbox = Create(capacity: 64);
         outbox.Start(Frame("snapshot"));
-        await Eventually(() => _transport.Sent.Count == 1);
+        await Eventually.HoldsAsync(() => _transport.Sent.Count == 1);
 
         _transport.Close();
         outbox.Enqueue(Frame("blocked"));
@@ -78,14 +79,14 @@ public sealed class OutboxTests
     {
         using var outbox = Create(sendTimeout: TimeSpan.FromSeconds(5));
         outbox.Start(Frame("snapshot"));
-        await Eventually(() => _transport.Sent.Count == 1);
+        await Eventually.HoldsAsync(() => _transport.Sent.Count == 1);
 
         _transport.Close();
         outbox.Enqueue(Frame("stuck"));
         _time.Advance(TimeSpan.FromSeconds(4));
         Assert.Empty(_failures);
         _time.Advance(TimeSpan.FromSeconds(2));
-        await Eventually(() => _failures.Count == 1);
+        await Eventually.HoldsAsync(() => _failures.Count == 1);
         Assert.Equal(OutboxFailure.SendTimedOut, _failures[0]);
     }
 
@@ -94,7 +95,7 @@ public sealed class OutboxTests
     {
         using var outbox = Create();
         outbox.Start(Frame("snapshot"));
-        await Eventually(() => _transport.Sent.Count == 1);
+        await Eventually.HoldsAsync(() => _transport.Sent.Count == 1);
         _transport.Close();
         outbox.Enqueue(Frame("in flight"));
         outbox.Enqueue(Frame("queued"));
@@ -106,15 +107,5 @@ public sealed class OutboxTests
 
         outbox.Enqueue(Frame("after"));
         Assert.Equal(["snapshot", "in flight"], _transport.Sent);
-    }
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition never held.");
-            await Task.Delay(5);
-        }
     }
 }
