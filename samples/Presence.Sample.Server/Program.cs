@@ -1,3 +1,4 @@
+using Microsoft.Extensions.FileProviders;
 using Presence;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -8,6 +9,16 @@ var app = builder.Build();
 // The single origin routes /server/* here with the prefix still on, as the seed's Services rewrite does:
 // /server/ws and /ws reach the same endpoint.
 app.UsePathBase("/server");
+
+// The board's static export, copied next to the server by the build, is served at "/".
+var boardRoot = app.Configuration["Board:Root"] ?? Path.Combine(AppContext.BaseDirectory, "board");
+if (Directory.Exists(boardRoot))
+{
+    var board = new PhysicalFileProvider(Path.GetFullPath(boardRoot));
+    app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = board });
+    app.UseStaticFiles(new StaticFileOptions { FileProvider = board });
+}
+
 app.UseRouting();
 
 app.MapPresence("/ws");

@@ -126,7 +126,6 @@ public static partial class PresenceProtocol
             string? selfId = null, stateStore = null, id = null;
             PresenceUser? user = null;
             List<PresenceUser>? users = null;
-            var valid = true;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals(ProtocolNames.Type.EncodedUtf8Bytes))
@@ -138,13 +137,11 @@ public static partial class PresenceProtocol
                 {
                     reader.Read();
                     user = ReadUser(ref reader);
-                    valid &= user is not null;
                 }
                 else if (reader.ValueTextEquals(ProtocolNames.Users.EncodedUtf8Bytes))
                 {
                     reader.Read();
                     users = ReadUsers(ref reader);
-                    valid &= users is not null;
                 }
                 else if (reader.ValueTextEquals(ProtocolNames.SelfId.EncodedUtf8Bytes))
                 {
@@ -168,7 +165,8 @@ public static partial class PresenceProtocol
                 }
             }
 
-            if (!valid || !IsEndOfInput(ref reader))
+            // Only the fields a type needs decide its validity; the others are skipped like unknown ones.
+            if (!IsEndOfInput(ref reader))
             {
                 return false;
             }

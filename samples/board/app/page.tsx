@@ -1,0 +1,5 @@
+import { CollabCanvas } from "./collab-canvas";
+
+export default function Home() {
+  return <CollabCanvas />;
+}

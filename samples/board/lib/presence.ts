@@ -1,0 +1,161 @@
+// The Presence wire protocol v1 for the browser: types, parsing, the roster reducer and the socket URL.
+// Kept apart from React so that it is unit-tested on its own, against the vectors the .NET tests also read.
+
+export type PresenceUser = {
+  id: string;
+  name: string;
+  color: string;
+  x: number;
+  y: number;
+  updatedAt: number;
+};
+
+export type SnapshotMessage = { type: "snapshot"; selfId: string; users: PresenceUser[]; stateStore: string };
+export type PresenceMessage = { type: "presence"; user: PresenceUser };
+export type CursorMessage = { type: "cursor"; user: PresenceUser };
+export type LeaveMessage = { type: "leave"; id: string };
+export type ServerMessage = SnapshotMessage | PresenceMessage | CursorMessage | LeaveMessage;
+
+export type Roster = Record<string, PresenceUser>;
+
+export const colors = ["#1e9df5", "#7b61ff", "#22c079", "#fb6e6e", "#f5a623", "#ff4fa3", "#14b8c4", "#5566ff"];
+export const names = ["Mira", "Kai", "Rin", "Avery", "Noor", "Sol", "Ira", "Jules"];
+export const sessionUserKey = "collab-session-user";
+export const maxNameLength = 28;
+export const cursorSendIntervalMs = 80;
+
+/** The close code a server sends when a newer connection with the same id took this one's place. */
+export const replacedCloseCode = 4000;
+
+type JsonObject = Record<string, unknown>;
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isText(value: unknown): value is string {
+  return typeof value === "string" && value.isWellFormed();
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === "number" && Number.isFinite(value);
+}
+
+function parseUser(value: unknown): PresenceUser | null {
+  if (!isObject(value)) {
+    return null;
+  }
+  const { id, name, color, x, y, updatedAt } = value;
+  if (!isText(id) || !isText(name) || !isText(color) || !isFiniteNumber(x) || !isFiniteNumber(y) || !isFiniteNumber(updatedAt)) {
+    return null;
+  }
+  return { id, name, color, x, y, updatedAt };
+}
+
+/**
+ * Parses one server message. Anything that is not one of the four messages with its required fields gives null;
+ * unknown fields are ignored. The same rules as the .NET PresenceProtocol.TryParseServerMessage.
+ */
+export function parseServerMessage(raw: string): ServerMessage | null {
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (!isObject(data)) {
+    return null;
+  }
+
+  switch (data.type) {
+    case "snapshot": {
+      if (!isText(data.selfId) || !isText(data.stateStore) || !Array.isArray(data.users)) {
+        return null;
+      }
+      const users = data.users.map(parseUser);
+      if (users.some((user) => user === null)) {
+        return null;
+      }
+      return { type: "snapshot", selfId: data.selfId, users: users as PresenceUser[], stateStore: data.stateStore };
+    }
+    case "presence":
+    case "cursor": {
+      const user = parseUser(data.user);
+      return user ? { type: data.type, user } : null;
+    }
+    case "leave":
+      return isText(data.id) ? { type: "leave", id: data.id } : null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * Folds a server message into the roster: a snapshot replaces it, presence and cursor insert or replace their
+ * user, and leave removes its user unless it is the receiver itself.
+ */
+export function reducePresence(current: Roster, message: ServerMessage, selfId: string): Roster {
+  switch (message.type) {
+    case "snapshot":
+      return Object.fromEntries(message.users.map((user) => [user.id, user]));
+    case "presence":
+    case "cursor":
+      return { ...current, [message.user.id]: message.user };
+    case "leave": {
+      if (message.id === selfId || !(message.id in current)) {
+        return current;
+      }
+      const next = { ...current };
+      delete next[message.id];
+      return next;
+    }
+  }
+}
+
+/** Builds the socket URL: same-origin "/server/ws" unless a base URL is given (NEXT_PUBLIC_WS_URL). */
+export function createWebSocketUrl(
+  user: Pick<PresenceUser, "id" | "name" | "color">,
+  origin: string,
+  baseUrl: string = "/server",
+  room?: string,
+): string {
+  const url = new URL(`${baseUrl.replace(/\/$/, "")}/ws`, origin);
+  if (url.protocol === "https:") {
+    url.protocol = "wss:";
+  } else if (url.protocol === "http:") {
+    url.protocol = "ws:";
+  }
+  url.searchParams.set("id", user.id);
+  url.searchParams.set("name", user.name);
+  url.searchParams.set("color", user.color);
+  if (room) {
+    url.searchParams.set("room", room);
+  }
+  return url.toString();
+}
+
+export function clamp(value: number): number {
+  if (!Number.isFinite(value)) {
+    return 0.5;
+  }
+  return Math.min(1, Math.max(0, value));
+}
+
+export function trimName(name: string): string {
+  return name.slice(0, maxNameLength);
+}
+
+/** The reconnect delay after `attempt` failures: 800 ms growing by 1.6 up to 8 s, with ±20 % jitter. */
+export function reconnectDelay(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(800 * 1.6 ** attempt, 8000);
+  return Math.round(base * (0.8 + random() * 0.4));
+}
+
+/** Orders the sidebar: self first, then the others by name. */
+export function sortVisitors(users: Roster, selfId: string): PresenceUser[] {
+  const self = users[selfId];
+  const others = Object.values(users)
+    .filter((user) => user.id !== selfId)
+    .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  return self ? [self, ...others] : others;
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test: the .NET suites (units, properties, Kestrel and sample-process integration), the board's unit
+# and protocol-vector tests, and the browser tests in headless Chromium against the real sample server.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [ ! -x "$chromium" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian's chromium for the browser tests..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "The browser tests need Chromium: install Debian's chromium package, or set CHROMIUM_PATH." >&2
+    exit 1
+  fi
+fi
+export CHROMIUM_PATH="$chromium"
+export NEXT_TELEMETRY_DISABLED=1
+
+# Also builds the sample server and, through it, the board (npm ci and the static export).
+dotnet test
+
+cd samples/board
+[ -d node_modules ] || npm ci --no-audit --no-fund
+npm test
+npm run test:e2e
