@@ -339,8 +339,22 @@ function RemoteCursor({ boardSize, user }: { boardSize: BoardSize; user: Presenc
   }, [initialPoint, moveCursor]);
 
   useEffect(() => {
-    perfectCursorRef.current?.addPoint([x * width, y * height]);
-  }, [height, width, x, y]);
+    const point = [x * width, y * height];
+    perfectCursorRef.current?.addPoint(point);
+
+    // perfect-cursors ends its last animation on the frame before the spline's end, a few pixels short of the
+    // point. Once it has stopped, the cursor is put exactly where the visitor's pointer is.
+    let settle: ReturnType<typeof setTimeout>;
+    const snap = () => {
+      if (perfectCursorRef.current?.state === "animating") {
+        settle = setTimeout(snap, 50);
+      } else {
+        moveCursor(point);
+      }
+    };
+    settle = setTimeout(snap, 100);
+    return () => clearTimeout(settle);
+  }, [height, width, x, y, moveCursor]);
 
   return (
     <div

@@ -63,6 +63,10 @@ beforeAll(async () => {
       "--disable-component-update",
       "--disable-sync",
       "--disable-dev-shm-usage",
+      // Two tabs animate at once: a background tab must not have its timers and frames throttled.
+      "--disable-renderer-backgrounding",
+      "--disable-background-timer-throttling",
+      "--disable-backgrounding-occluded-windows",
     ],
   });
   pageA = await openBoard();
@@ -118,6 +122,7 @@ describe("the board in two tabs", () => {
       await pageA.waitForTimeout(120);
     }
 
+    await pageB.bringToFront();
     const boxB = await boardBox(pageB);
     const expected = { x: boxB.x + 0.3 * boxB.width, y: boxB.y + 0.6 * boxB.height };
     await expect
@@ -128,6 +133,7 @@ describe("the board in two tabs", () => {
       .toBeLessThanOrEqual(3);
 
     await pageB.screenshot({ path: screenshotPath });
+
   });
 
   it("shows A's new name and colour on B", async () => {
