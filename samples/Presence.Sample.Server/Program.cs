@@ -2,7 +2,13 @@ using Microsoft.Extensions.FileProviders;
 using Presence;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddPresence();
+var presence = builder.Services.AddPresence();
+
+// As in the seed: Redis when REDIS_URL is set, so that several instances share one roster; memory otherwise.
+if (builder.Configuration["REDIS_URL"] is { Length: > 0 } redisUrl)
+{
+    presence.AddRedis(redisUrl);
+}
 
 var app = builder.Build();
 
@@ -22,7 +28,12 @@ if (Directory.Exists(boardRoot))
 app.UseRouting();
 
 app.MapPresence("/ws");
-app.MapGet("/api/v1/health", (PresenceEngine engine) => TypedResults.Ok(new HealthReport("ok", engine.StoreLabel, engine.ConnectionCount)));
+app.MapGet("/api/v1/health", (PresenceEngine engine, IPresenceStore store) =>
+{
+    // Degraded: the store is unreachable, so this instance serves its own clients only.
+    var status = store is IPresenceStoreHealth { IsAvailable: false } ? "degraded" : "ok";
+    return TypedResults.Ok(new HealthReport(status, engine.StoreLabel, engine.ConnectionCount));
+});
 
 app.Run();
 

@@ -18,7 +18,7 @@ public sealed class SampleServerProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<SampleServerProcess> StartAsync()
+    public static async Task<SampleServerProcess> StartAsync(IReadOnlyDictionary<string, string>? environment = null)
     {
         var output = SampleOutputDirectory();
         var port = FreePort();
@@ -33,6 +33,11 @@ public sealed class SampleServerProcess : IAsyncDisposable
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("The sample server did not start.");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
@@ -46,6 +51,9 @@ public sealed class SampleServerProcess : IAsyncDisposable
 
     public Task<WebSocketTestClient> ConnectAsync(string path, string? id, string? name = null, string? color = null, string? room = null) =>
         WebSocketTestClient.ConnectAsync(WebSocketUris.Create(BaseAddress, path, id, name, color, room));
+
+    /// <summary>Kills the process at once (SIGKILL): no close frames, no departures, no goodbye to Redis.</summary>
+    public void Crash() => _process.Kill(entireProcessTree: false);
 
     public async ValueTask DisposeAsync()
     {
@@ -116,7 +124,7 @@ public sealed class SampleServerProcess : IAsyncDisposable
             : throw new InvalidOperationException($"The sample server is not built in {output}.");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

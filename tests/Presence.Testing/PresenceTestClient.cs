@@ -57,7 +57,10 @@ public abstract class PresenceTestClient : IAsyncDisposable
         return SendTextAsync(System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan));
     }
 
-    /// <summary>Receives the next server message; fails if none comes in time or the connection closes.</summary>
+    /// <summary>
+    /// Receives the next server message; fails if none comes in time or the connection closes. A timeout is a
+    /// failure: over a WebSocket it also aborts the connection.
+    /// </summary>
     public async Task<ServerMessage> NextAsync(TimeSpan? timeout = null)
     {
         using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);

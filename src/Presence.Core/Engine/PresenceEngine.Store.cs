@@ -18,15 +18,16 @@ public sealed partial class PresenceEngine
         }
     }
 
-    private async ValueTask RemoveAsync(string room, string id)
+    private async ValueTask<bool> RemoveAsync(string room, string id)
     {
         try
         {
-            await _store.RemoveAsync(room, id).ConfigureAwait(false);
+            return await _store.RemoveAsync(room, id).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             Log.StoreFailed(_logger, "remove", room, ex);
+            return true;
         }
     }
 
@@ -122,10 +123,10 @@ public sealed partial class PresenceEngine
 
         switch (message)
         {
-            case PresenceMessage { User: var user } when Clean(user) is { } clean:
+            case PresenceMessage { User: var user } when PresenceRules.TryCleanUser(user, out var clean):
                 room.Broadcast(new OutboundFrame(FrameEncoder.Message(new PresenceMessage(clean))));
                 break;
-            case CursorMessage { User: var user } when Clean(user) is { } clean:
+            case CursorMessage { User: var user } when PresenceRules.TryCleanUser(user, out var clean):
                 room.Broadcast(new OutboundFrame(FrameEncoder.Message(new CursorMessage(clean)), clean.Id));
                 break;
             case LeaveMessage { Id: var id } when PresenceRules.IsIdentifier(id):
@@ -135,21 +136,5 @@ public sealed partial class PresenceEngine
                 Log.RemoteMessageIgnored(_logger, room.Name);
                 break;
         }
-    }
-
-    private static PresenceUser? Clean(PresenceUser user)
-    {
-        if (!PresenceRules.IsIdentifier(user.Id))
-        {
-            return null;
-        }
-
-        return new PresenceUser(
-            user.Id,
-            PresenceRules.CleanName(user.Name, PresenceRules.DefaultName),
-            PresenceRules.CleanColor(user.Color, PresenceRules.DefaultColor),
-            PresenceRules.ClampCoordinate(user.X, 0.5),
-            PresenceRules.ClampCoordinate(user.Y, 0.5),
-            user.UpdatedAt);
     }
 }

@@ -255,7 +255,11 @@ public sealed partial class PresenceEngine : IAsyncDisposable
             }
 
             connection.IsMember = false;
-            await RemoveAsync(room.Name, connection.Id).ConfigureAwait(false);
+            if (!await RemoveAsync(room.Name, connection.Id).ConfigureAwait(false))
+            {
+                // The participant reconnected to another instance, which announced it there: nothing left.
+                return;
+            }
 
             var leave = FrameEncoder.Message(new LeaveMessage(connection.Id));
             room.Broadcast(new OutboundFrame(leave));

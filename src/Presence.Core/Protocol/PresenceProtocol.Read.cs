@@ -41,6 +41,31 @@ public static partial class PresenceProtocol
         return TryReadServerMessage(ref reader, out message);
     }
 
+    /// <summary>Parses one user object, <c>{"id","name","color","x","y","updatedAt"}</c>, as stores keep it; never throws.</summary>
+    /// <param name="input">The JSON object, in UTF-8.</param>
+    /// <param name="user">The user when the result is <see langword="true"/>; not yet cleaned.</param>
+    /// <returns><see langword="false"/> when the input is not a user object.</returns>
+    public static bool TryParseUser(ReadOnlySpan<byte> input, [NotNullWhen(true)] out PresenceUser? user)
+    {
+        user = null;
+        try
+        {
+            var reader = new Utf8JsonReader(input);
+            if (!reader.Read())
+            {
+                return false;
+            }
+
+            user = ReadUser(ref reader);
+            return user is not null && !reader.Read();
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            user = null;
+            return false;
+        }
+    }
+
     private static bool TryReadClientMessage(ref Utf8JsonReader reader, out ClientMessage message)
     {
         message = default;

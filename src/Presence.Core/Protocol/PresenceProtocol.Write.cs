@@ -62,6 +62,25 @@ public static partial class PresenceProtocol
         }
     }
 
+    /// <summary>Writes one user object, <c>{"id","name","color","x","y","updatedAt"}</c>, as stores keep it.</summary>
+    /// <param name="user">The user.</param>
+    /// <param name="output">Where the UTF-8 bytes go.</param>
+    public static void WriteUser(PresenceUser user, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(output);
+        var writer = JsonWriterCache.Rent(output);
+        try
+        {
+            WriteUser(writer, user);
+            writer.Flush();
+        }
+        finally
+        {
+            JsonWriterCache.Return(writer);
+        }
+    }
+
     internal static void WriteServerMessage(Utf8JsonWriter writer, ServerMessage message)
     {
         writer.WriteStartObject();

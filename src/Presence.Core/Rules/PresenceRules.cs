@@ -130,6 +130,32 @@ public static class PresenceRules
         return Math.Clamp(v, 0.0, 1.0) + 0.0;
     }
 
+    /// <summary>
+    /// Cleans a participant that came from outside this process (another instance, a store): the id must be an
+    /// identifier; the name and colour are cleaned; coordinates are clamped, a non-finite one becoming 0.5.
+    /// </summary>
+    /// <param name="user">The participant as received.</param>
+    /// <param name="cleaned">The participant within every rule.</param>
+    /// <returns><see langword="false"/> when the id is not an identifier, so the participant is unusable.</returns>
+    public static bool TryCleanUser(PresenceUser user, [NotNullWhen(true)] out PresenceUser? cleaned)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        cleaned = null;
+        if (!IsIdentifier(user.Id))
+        {
+            return false;
+        }
+
+        cleaned = new PresenceUser(
+            user.Id,
+            CleanName(user.Name, DefaultName),
+            CleanColor(user.Color, DefaultColor),
+            ClampCoordinate(user.X, 0.5),
+            ClampCoordinate(user.Y, 0.5),
+            double.IsFinite(user.UpdatedAt) ? user.UpdatedAt : 0);
+        return true;
+    }
+
     /// <summary>Creates an id for a client that offered no usable one: <c>user-</c> and 16 random hex digits.</summary>
     /// <returns>A new id.</returns>
     public static string NewId() => "user-" + RandomNumberGenerator.GetHexString(16, lowercase: true);

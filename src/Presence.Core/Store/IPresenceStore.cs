@@ -29,12 +29,15 @@ public interface IPresenceStore
     /// <returns>A task that completes when the write is done.</returns>
     ValueTask UpsertAsync(string room, PresenceUser user, CancellationToken cancellationToken = default);
 
-    /// <summary>Removes a participant from the room.</summary>
+    /// <summary>Removes a participant that this instance served from the room.</summary>
     /// <param name="room">The room.</param>
     /// <param name="id">The participant's id.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
-    /// <returns>A task that completes when the write is done.</returns>
-    ValueTask RemoveAsync(string room, string id, CancellationToken cancellationToken = default);
+    /// <returns>
+    /// <see langword="false"/> when another instance has meanwhile taken the participant over (it reconnected
+    /// there), so that its departure from this instance must not be announced; otherwise <see langword="true"/>.
+    /// </returns>
+    ValueTask<bool> RemoveAsync(string room, string id, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Sends an encoded v1 server message to the listeners of the room on the <em>other</em> server instances.

@@ -94,7 +94,7 @@ public sealed class InMemoryPresenceStore : IPresenceStore
     }
 
     /// <inheritdoc />
-    public ValueTask RemoveAsync(string room, string id, CancellationToken cancellationToken = default)
+    public ValueTask<bool> RemoveAsync(string room, string id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(room);
         ArgumentNullException.ThrowIfNull(id);
@@ -109,7 +109,8 @@ public sealed class InMemoryPresenceStore : IPresenceStore
             }
         }
 
-        return default;
+        // A single instance is never overtaken by another one.
+        return new(true);
     }
 
     /// <inheritdoc />

@@ -19,7 +19,7 @@ internal sealed class CountingStore(IPresenceStore inner) : IPresenceStore
         return inner.UpsertAsync(room, user, cancellationToken);
     }
 
-    public ValueTask RemoveAsync(string room, string id, CancellationToken cancellationToken = default) => inner.RemoveAsync(room, id, cancellationToken);
+    public ValueTask<bool> RemoveAsync(string room, string id, CancellationToken cancellationToken = default) => inner.RemoveAsync(room, id, cancellationToken);
 
     public ValueTask PublishAsync(string room, ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default) => inner.PublishAsync(room, message, cancellationToken);
 

@@ -7,9 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-using Presence.Testing;
-
-namespace Presence.AspNetCore.Tests;
+namespace Presence.Testing;
 
 /// <summary>A real Kestrel server on 127.0.0.1 with a free port, serving presence at <c>/ws</c>.</summary>
 public sealed class KestrelPresenceServer : IAsyncDisposable
@@ -26,7 +24,12 @@ public sealed class KestrelPresenceServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<KestrelPresenceServer> StartAsync(Action<PresenceOptions>? configure = null, IEnumerable<KeyValuePair<string, string?>>? settings = null)
+    public PresenceEngine Engine => _app.Services.GetRequiredService<PresenceEngine>();
+
+    public static async Task<KestrelPresenceServer> StartAsync(
+        Action<PresenceOptions>? configure = null,
+        IEnumerable<KeyValuePair<string, string?>>? settings = null,
+        Action<IPresenceBuilder>? presence = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -36,7 +39,8 @@ public sealed class KestrelPresenceServer : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(settings);
         }
 
-        builder.Services.AddPresence(configure);
+        var presenceBuilder = builder.Services.AddPresence(configure);
+        presence?.Invoke(presenceBuilder);
         var app = builder.Build();
         app.MapPresence("/ws");
         await app.StartAsync();

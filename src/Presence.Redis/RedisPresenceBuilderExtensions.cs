@@ -1,0 +1,72 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Presence;
+using Presence.Redis;
+using Presence.Redis.Internal;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Scales Presence out with Redis.</summary>
+public static class RedisPresenceBuilderExtensions
+{
+    /// <summary>The configuration section the Redis options are bound from.</summary>
+    public const string SectionName = "Presence:Redis";
+
+    /// <summary>
+    /// Replaces the in-memory store with Redis: rosters shared by every instance, pub/sub between them, crash
+    /// cleanup and outage recovery. Options are bound from <c>Presence:Redis</c> and validated at start-up.
+    /// </summary>
+    /// <param name="builder">The builder from <c>AddPresence</c>.</param>
+    /// <param name="configure">Sets the connection and other options.</param>
+    /// <returns>The builder.</returns>
+    public static IPresenceBuilder AddRedis(this IPresenceBuilder builder, Action<RedisPresenceOptions>? configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+
+        var options = services.AddOptions<RedisPresenceOptions>().BindConfiguration(SectionName);
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options
+            .Validate(o => o.ConnectionString is not null || o.ConnectionFactory is not null, "Presence:Redis needs a ConnectionString or a ConnectionFactory.")
+            .Validate(o => !RedisUrl.IsRedisUrl(o.ConnectionString) || CanParse(o.ConnectionString!), "Presence:Redis:ConnectionString is not a valid redis:// URL.")
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisPresenceOptions>, RedisPresenceOptionsValidator>());
+
+        services.TryAddSingleton<RedisPresenceStore>();
+        services.Replace(ServiceDescriptor.Singleton<IPresenceStore>(static provider => provider.GetRequiredService<RedisPresenceStore>()));
+        services.AddHostedService<RedisPresenceMaintenance>();
+        return builder;
+    }
+
+    /// <summary>Replaces the in-memory store with Redis, configured from the <c>Presence:Redis</c> section alone.</summary>
+    /// <param name="builder">The builder from <c>AddPresence</c>.</param>
+    /// <returns>The builder.</returns>
+    public static IPresenceBuilder AddRedis(this IPresenceBuilder builder) => builder.AddRedis(configure: null);
+
+    /// <summary>Replaces the in-memory store with Redis at <paramref name="connectionString"/>.</summary>
+    /// <param name="builder">The builder from <c>AddPresence</c>.</param>
+    /// <param name="connectionString">A <c>redis://</c> URL, as <c>REDIS_URL</c> holds it, or a StackExchange.Redis configuration string.</param>
+    /// <returns>The builder.</returns>
+    public static IPresenceBuilder AddRedis(this IPresenceBuilder builder, string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return builder.AddRedis(options => options.ConnectionString = connectionString);
+    }
+
+    private static bool CanParse(string url)
+    {
+        try
+        {
+            RedisUrl.Parse(url);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+}
