@@ -4,14 +4,18 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# The tests start their own redis-server processes and drive Debian's Chromium; both come from Debian's packages.
 chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
-if [ ! -x "$chromium" ]; then
+missing=()
+command -v redis-server >/dev/null || missing+=(redis-server redis-tools)
+[ -x "$chromium" ] || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "Installing Debian's chromium for the browser tests..."
+    echo "Installing ${missing[*]} for the tests..."
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "The browser tests need Chromium: install Debian's chromium package, or set CHROMIUM_PATH." >&2
+    echo "The tests need ${missing[*]}: install them from Debian's packages (or set CHROMIUM_PATH)." >&2
     exit 1
   fi
 fi

@@ -64,4 +64,31 @@ public sealed class RedisScaleOutTests : IAsyncLifetime
         var snapshot = await late.WaitForAsync<SnapshotMessage>();
         Assert.DoesNotContain(snapshot.Users, u => u.Id == "victim");
     }
+
+    [Fact]
+    public async Task BehindTheGateway_TwoTabsLandOnDifferentInstances_AndSeeEachOther()
+    {
+        await using var gateway = await SampleServerProcess.StartGatewayAsync(_one, _two);
+        using var http = new HttpClient { BaseAddress = gateway.BaseAddress };
+        var page = await http.GetStringAsync(new Uri("/", UriKind.Relative));
+        Assert.Contains("Presence board", page, StringComparison.Ordinal);
+
+        var room = "gateway" + Guid.NewGuid().ToString("N")[..8];
+        await using var first = await gateway.ConnectAsync("/server/ws", "tab-one", "One", "#ff0000", room);
+        await first.WaitForAsync<SnapshotMessage>();
+        await using var second = await gateway.ConnectAsync("/server/ws", "tab-two", "Two", "#00ff00", room);
+        await second.WaitForRosterAsync(r => r.ContainsKey("tab-one"));
+        await first.WaitForAsync<PresenceMessage>(p => p.User.Id == "tab-two");
+
+        var connections = new List<int>();
+        foreach (var instance in new[] { _one, _two })
+        {
+            using var direct = new HttpClient { BaseAddress = instance.BaseAddress };
+            connections.Add((await direct.GetFromJsonAsync<Health>(new Uri("/api/v1/health", UriKind.Relative)))!.Connections);
+        }
+
+        Assert.Equal([1, 1], connections);
+        await second.SendCursorAsync(0.6, 0.4);
+        await first.WaitForAsync<CursorMessage>(c => c.User.Id == "tab-two");
+    }
 }

@@ -18,9 +18,27 @@ public sealed class SampleServerProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<SampleServerProcess> StartAsync(IReadOnlyDictionary<string, string>? environment = null)
+    public static Task<SampleServerProcess> StartAsync(IReadOnlyDictionary<string, string>? environment = null) =>
+        StartAsync("Presence.Sample.Server", "/api/v1/health", environment);
+
+    /// <summary>Starts the gateway in front of the given instances, on a free port.</summary>
+    public static Task<SampleServerProcess> StartGatewayAsync(params SampleServerProcess[] instances)
     {
-        var output = SampleOutputDirectory();
+        var settings = new Dictionary<string, string>();
+        foreach (var cluster in new[] { "api", "board" })
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                settings[$"ReverseProxy__Clusters__{cluster}__Destinations__api{i + 1}__Address"] = instances[i % instances.Length].BaseAddress.ToString();
+            }
+        }
+
+        return StartAsync("Presence.Sample.Gateway", "/server/api/v1/health", settings);
+    }
+
+    private static async Task<SampleServerProcess> StartAsync(string project, string healthPath, IReadOnlyDictionary<string, string>? environment)
+    {
+        var output = SampleOutputDirectory(project);
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
@@ -29,7 +47,7 @@ public sealed class SampleServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(output, "Presence.Sample.Server.dll"));
+        start.ArgumentList.Add(Path.Combine(output, project + ".dll"));
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
@@ -45,7 +63,7 @@ public sealed class SampleServerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
 
         var server = new SampleServerProcess(process, new Uri($"http://127.0.0.1:{port}"));
-        await server.WaitUntilHealthyAsync();
+        await server.WaitUntilHealthyAsync(healthPath);
         return server;
     }
 
@@ -66,7 +84,7 @@ public sealed class SampleServerProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private async Task WaitUntilHealthyAsync()
+    private async Task WaitUntilHealthyAsync(string healthPath)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
@@ -79,7 +97,7 @@ public sealed class SampleServerProcess : IAsyncDisposable
 
             try
             {
-                using var response = await http.GetAsync(new Uri(BaseAddress, "/api/v1/health"));
+                using var response = await http.GetAsync(new Uri(BaseAddress, healthPath));
                 if (response.IsSuccessStatusCode)
                 {
                     return;
@@ -102,7 +120,7 @@ public sealed class SampleServerProcess : IAsyncDisposable
     }
 
     // The sample is built with the tests (a project reference) in the same configuration.
-    private static string SampleOutputDirectory()
+    private static string SampleOutputDirectory(string project)
     {
         var testOutput = AppContext.BaseDirectory;
         var framework = new DirectoryInfo(testOutput.TrimEnd(Path.DirectorySeparatorChar)).Name;
@@ -118,10 +136,10 @@ public sealed class SampleServerProcess : IAsyncDisposable
             throw new InvalidOperationException("Presence.sln not found above the test output.");
         }
 
-        var output = Path.Combine(root.FullName, "samples", "Presence.Sample.Server", "bin", configuration, framework);
-        return File.Exists(Path.Combine(output, "Presence.Sample.Server.dll"))
+        var output = Path.Combine(root.FullName, "samples", project, "bin", configuration, framework);
+        return File.Exists(Path.Combine(output, project + ".dll"))
             ? output
-            : throw new InvalidOperationException($"The sample server is not built in {output}.");
+            : throw new InvalidOperationException($"{project} is not built in {output}.");
     }
 
     internal static int FreePort()
