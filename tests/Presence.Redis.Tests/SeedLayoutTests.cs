@@ -81,4 +81,36 @@ public sealed class SeedLayoutTests(RedisFixture redis) : IClassFixture<RedisFix
         Assert.DoesNotContain((await later.WaitForAsync<SnapshotMessage>()).Users, u => u.Id == "seed-carol");
         Assert.False(await db.HashExistsAsync("collab:presence:users", "seed-carol"));
     }
+
+    [Fact]
+    public async Task MalformedRosterEntries_AreLeftOut_AndForeignEntriesAreCleaned()
+    {
+        var db = _seed.GetDatabase();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+        var entries = new Dictionary<string, string>
+        {
+            ["junk-1"] = "not json",
+            ["junk-2"] = """{"id":"junk-2"}""",
+            ["junk-3"] = """{"id":"someone-else","name":"N","color":"#000000","x":0.5,"y":0.5,"updatedAt":1}""",
+            ["bad id!"] = """{"id":"bad id!","name":"N","color":"#000000","x":0.5,"y":0.5,"updatedAt":1}""",
+            ["loud"] = """{"id":"loud","name":"‮LOUD and very much longer than the cap","color":"red","x":42,"y":-1,"updatedAt":1}""",
+        };
+        foreach (var (id, json) in entries)
+        {
+            await db.HashSetAsync("collab:presence:users", id, json);
+            await db.SortedSetAddAsync("collab:presence:activity", id, now);
+        }
+
+        await using var client = await _server.ConnectAsync("seedcheck-frank", "Frank", "#0000ff");
+        var snapshot = await client.WaitForAsync<SnapshotMessage>();
+        var loud = Assert.Single(snapshot.Users, u => u.Id == "loud");
+        Assert.Equal(("LOUD and very much longer th", PresenceRules.DefaultColor, 1.0, 0.0), (loud.Name, loud.Color, loud.X, loud.Y));
+        Assert.DoesNotContain(snapshot.Users, u => u.Id.StartsWith("junk", StringComparison.Ordinal) || u.Id == "someone-else" || u.Id == "bad id!");
+
+        foreach (var id in entries.Keys)
+        {
+            await db.HashDeleteAsync("collab:presence:users", id);
+            await db.SortedSetRemoveAsync("collab:presence:activity", id);
+        }
+    }
 }
