@@ -93,7 +93,7 @@ public sealed class SeedLayoutTests(RedisFixture redis) : IClassFixture<RedisFix
             ["junk-2"] = """{"id":"junk-2"}""",
             ["junk-3"] = """{"id":"someone-else","name":"N","color":"#000000","x":0.5,"y":0.5,"updatedAt":1}""",
             ["bad id!"] = """{"id":"bad id!","name":"N","color":"#000000","x":0.5,"y":0.5,"updatedAt":1}""",
-            ["loud"] = """{"id":"loud","name":"‮LOUD and very much longer than the cap","color":"red","x":42,"y":-1,"updatedAt":1}""",
+            ["loud"] = """{"id":"loud","name":"\u202eLOUD\u0007 and very much longer than the cap","color":"red","x":42,"y":-1,"updatedAt":1}""",
         };
         foreach (var (id, json) in entries)
         {
