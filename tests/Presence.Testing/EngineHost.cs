@@ -20,10 +20,10 @@ public sealed class EngineHost : IAsyncDisposable
 
     public PresenceOptions Options { get; }
 
-    public StreamTestClient Connect(string? id, string? name = null, string? color = null, string? room = null)
+    public StreamTestClient Connect(string? id, string? name = null, string? color = null, string? room = null, PresenceProtocolVersion version = PresenceProtocolVersion.V1)
     {
         var (server, client) = StreamPresenceTransport.CreatePair(Options.MaximumMessageSize);
-        var run = Task.Run(() => Engine.RunAsync(server, new PresenceJoinRequest(id, name, color, room)));
+        var run = Task.Run(() => Engine.RunAsync(server, new PresenceJoinRequest(id, name, color, room) { Version = version }));
         var testClient = new StreamTestClient(client, run);
         lock (_clients)
         {

@@ -13,6 +13,13 @@ public abstract class PresenceTestClient : IAsyncDisposable
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(15);
 
     private readonly List<ServerMessage> _received = [];
+    private readonly Queue<ServerMessage> _frame = new();
+
+    /// <summary>Gets how many frames arrived: with protocol v2, one frame carries several messages.</summary>
+    public int FrameCount { get; private set; }
+
+    /// <summary>Gets the frames that arrived, as their raw text.</summary>
+    public List<string> RawFrames { get; } = [];
 
     public ImmutableDictionary<string, PresenceUser> Roster { get; private set; } = PresenceReducer.Empty;
 
@@ -63,6 +70,28 @@ public abstract class PresenceTestClient : IAsyncDisposable
     /// </summary>
     public async Task<ServerMessage> NextAsync(TimeSpan? timeout = null)
     {
+        while (_frame.Count == 0)
+        {
+            await ReceiveFrameAsync(timeout);
+        }
+
+        var message = _frame.Dequeue();
+        if (message is SnapshotMessage snapshot)
+        {
+            SelfId = snapshot.SelfId;
+        }
+
+        Roster = PresenceReducer.Reduce(Roster, message, SelfId ?? string.Empty);
+        lock (_received)
+        {
+            _received.Add(message);
+        }
+
+        return message;
+    }
+
+    private async Task ReceiveFrameAsync(TimeSpan? timeout)
+    {
         using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
         string? text;
         try
@@ -80,19 +109,13 @@ public abstract class PresenceTestClient : IAsyncDisposable
             throw new InvalidOperationException($"The connection closed ({CloseStatus}).");
         }
 
-        Assert.True(PresenceProtocol.TryParseServerMessage(System.Text.Encoding.UTF8.GetBytes(text), out var message), $"Not a server message: {text}");
-        if (message is SnapshotMessage snapshot)
+        FrameCount++;
+        RawFrames.Add(text);
+        Assert.True(PresenceProtocol.TryParseServerFrame(System.Text.Encoding.UTF8.GetBytes(text), out var messages), $"Not a server frame: {text}");
+        foreach (var message in messages)
         {
-            SelfId = snapshot.SelfId;
+            _frame.Enqueue(message);
         }
-
-        Roster = PresenceReducer.Reduce(Roster, message, SelfId ?? string.Empty);
-        lock (_received)
-        {
-            _received.Add(message);
-        }
-
-        return message;
     }
 
     /// <summary>Receives messages until one matches.</summary>

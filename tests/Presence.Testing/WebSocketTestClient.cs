@@ -16,9 +16,17 @@ public sealed class WebSocketTestClient : PresenceTestClient
 
     public override bool SupportsBinary => true;
 
-    public static async Task<WebSocketTestClient> ConnectAsync(Uri uri)
+    /// <summary>Gets the subprotocol the server accepted: <c>presence.v2</c>, or none for v1.</summary>
+    public string? SubProtocol => _socket.SubProtocol;
+
+    public static async Task<WebSocketTestClient> ConnectAsync(Uri uri, PresenceProtocolVersion version = PresenceProtocolVersion.V1)
     {
         var socket = new ClientWebSocket();
+        if (version == PresenceProtocolVersion.V2)
+        {
+            socket.Options.AddSubProtocol(PresenceProtocol.V2SubProtocol);
+        }
+
         using var timeout = new CancellationTokenSource(DefaultTimeout);
         await socket.ConnectAsync(uri, timeout.Token);
         return new WebSocketTestClient(socket);

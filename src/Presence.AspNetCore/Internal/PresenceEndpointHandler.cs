@@ -21,8 +21,13 @@ internal sealed partial class PresenceEndpointHandler(
             return;
         }
 
+        // A client that offers the presence.v2 subprotocol gets batched ticks; any other speaks v1, the seed's protocol.
+        var v2 = context.WebSockets.WebSocketRequestedProtocols.Contains(PresenceProtocol.V2SubProtocol);
         var query = context.Request.Query;
-        var request = new PresenceJoinRequest(query["id"], query["name"], query["color"], query["room"]);
+        var request = new PresenceJoinRequest(query["id"], query["name"], query["color"], query["room"])
+        {
+            Version = v2 ? PresenceProtocolVersion.V2 : PresenceProtocolVersion.V1,
+        };
         if (!PresenceRules.TryCleanRoom(request.Room, out _))
         {
             Log.InvalidRoom(logger);
@@ -31,7 +36,7 @@ internal sealed partial class PresenceEndpointHandler(
             return;
         }
 
-        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(v2 ? PresenceProtocol.V2SubProtocol : null).ConfigureAwait(false);
         using var transport = new WebSocketPresenceTransport(socket, options.Value.MaximumMessageSize);
         await engine.RunAsync(transport, request, lifetime.ApplicationStopping).ConfigureAwait(false);
     }

@@ -23,6 +23,7 @@ public sealed partial class PresenceEngine
         if (Interlocked.Exchange(ref _maintenanceStarted, 1) == 0)
         {
             _maintenance = Task.Run(MaintainAsync);
+            _ticks = Task.Run(TickAsync);
         }
     }
 
@@ -32,6 +33,11 @@ public sealed partial class PresenceEngine
         if (_maintenance is { } maintenance)
         {
             await maintenance.ConfigureAwait(false);
+        }
+
+        if (_ticks is { } ticks)
+        {
+            await ticks.ConfigureAwait(false);
         }
 
         _stopping.Dispose();

@@ -37,7 +37,7 @@ public sealed partial class PresenceEngine
             {
                 if (member.IsMember)
                 {
-                    member.Outbox.Enqueue(new OutboundFrame(FrameEncoder.Message(new SnapshotMessage(member.Id, users, _store.Label))));
+                    member.Outbox.Enqueue(new OutboundFrame(SnapshotFrame(member, users)));
                 }
             }
         }

@@ -112,10 +112,19 @@ public sealed partial class PresenceEngine
     }
 
     // Messages from other instances are untrusted: parsed, cleaned by the same rules as client input, and encoded
-    // again, so that whatever reaches a client is well-formed and bounded. A snapshot is not an event and is dropped.
+    // again, so that whatever reaches a client is well-formed and bounded. A message is a v1 object or a v2 batch
+    // (an array of them). A snapshot is not an event and is dropped.
     private void OnRemoteMessage(PresenceRoom room, ReadOnlyMemory<byte> payload)
     {
-        if (!PresenceProtocol.TryParseServerMessage(payload.Span, out var message))
+        if (!PresenceBatchReader.TryForEach(payload, (room, engine: this), static (state, element) => state.engine.OnRemoteEvent(state.room, element)))
+        {
+            Log.RemoteMessageIgnored(_logger, room.Name);
+        }
+    }
+
+    private void OnRemoteEvent(PresenceRoom room, ReadOnlySpan<byte> element)
+    {
+        if (!PresenceProtocol.TryParseServerMessage(element, out var message))
         {
             Log.RemoteMessageIgnored(_logger, room.Name);
             return;
@@ -124,13 +133,13 @@ public sealed partial class PresenceEngine
         switch (message)
         {
             case PresenceMessage { User: var user } when PresenceRules.TryCleanUser(user, out var clean):
-                room.Broadcast(new OutboundFrame(FrameEncoder.Message(new PresenceMessage(clean))));
+                AnnounceRemote(room, FrameEncoder.Message(new PresenceMessage(clean)), clean.Id, isCursor: false);
                 break;
             case CursorMessage { User: var user } when PresenceRules.TryCleanUser(user, out var clean):
-                room.Broadcast(new OutboundFrame(FrameEncoder.Message(new CursorMessage(clean)), clean.Id));
+                AnnounceRemote(room, FrameEncoder.Message(new CursorMessage(clean)), clean.Id, isCursor: true);
                 break;
             case LeaveMessage { Id: var id } when PresenceRules.IsIdentifier(id):
-                room.Broadcast(new OutboundFrame(FrameEncoder.Message(new LeaveMessage(id))));
+                AnnounceRemote(room, FrameEncoder.Message(new LeaveMessage(id)), id, isCursor: false);
                 break;
             default:
                 Log.RemoteMessageIgnored(_logger, room.Name);

@@ -77,7 +77,7 @@ public sealed partial class PresenceEngine : IAsyncDisposable
             return;
         }
 
-        var connection = new PresenceConnection(this, transport, CreateUser(request), roomName, _options, _timeProvider, _metrics);
+        var connection = new PresenceConnection(this, transport, CreateUser(request), roomName, request.Version, _options, _timeProvider, _metrics);
         Interlocked.Increment(ref _connectionCount);
         _metrics.ConnectionOpened();
         EnsureMaintenanceStarted();
@@ -152,11 +152,10 @@ public sealed partial class PresenceEngine : IAsyncDisposable
         var users = await SnapshotAsync(room).ConfigureAwait(false);
 
         // Broadcasts that reached this connection while it joined wait behind the snapshot.
-        connection.Outbox.Start(new OutboundFrame(FrameEncoder.Message(new SnapshotMessage(connection.Id, users, _store.Label))));
+        connection.Outbox.Start(new OutboundFrame(SnapshotFrame(connection, users)));
 
         var presence = FrameEncoder.Presence(connection.Text, connection.User);
-        room.Broadcast(new OutboundFrame(presence), skip: connection);
-        await PublishAsync(room.Name, presence).ConfigureAwait(false);
+        await AnnounceAsync(room, presence, connection.Id, isCursor: false, skip: connection).ConfigureAwait(false);
     }
 
     private async Task ReceiveAsync(PresenceConnection connection)
@@ -217,8 +216,7 @@ public sealed partial class PresenceEngine : IAsyncDisposable
             await UpsertAsync(room.Name, user).ConfigureAwait(false);
 
             var presence = FrameEncoder.Presence(connection.Text, user);
-            room.Broadcast(new OutboundFrame(presence));
-            await PublishAsync(room.Name, presence).ConfigureAwait(false);
+            await AnnounceAsync(room, presence, connection.Id, isCursor: false, skip: null).ConfigureAwait(false);
         }
         else
         {
@@ -231,8 +229,7 @@ public sealed partial class PresenceEngine : IAsyncDisposable
             connection.Update(user, textChanged: false);
 
             var cursor = FrameEncoder.Cursor(connection.Text, user);
-            room.Broadcast(new OutboundFrame(cursor, connection.Id), skip: connection);
-            await PublishAsync(room.Name, cursor).ConfigureAwait(false);
+            await AnnounceAsync(room, cursor, connection.Id, isCursor: true, skip: connection).ConfigureAwait(false);
             SchedulePersistence(connection);
         }
     }
@@ -262,12 +259,13 @@ public sealed partial class PresenceEngine : IAsyncDisposable
             }
 
             var leave = FrameEncoder.Message(new LeaveMessage(connection.Id));
-            room.Broadcast(new OutboundFrame(leave));
-            await PublishAsync(room.Name, leave).ConfigureAwait(false);
+            await AnnounceAsync(room, leave, connection.Id, isCursor: false, skip: null).ConfigureAwait(false);
 
             if (retired)
             {
+                // The ticks only visit live rooms: the last events of this one, its leave among them, go out now.
                 _rooms.TryRemove(new KeyValuePair<string, PresenceRoom>(room.Name, room));
+                await FlushAsync(room).ConfigureAwait(false);
                 await UnsubscribeAsync(room).ConfigureAwait(false);
             }
         }

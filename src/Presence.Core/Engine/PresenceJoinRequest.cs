@@ -8,4 +8,9 @@ namespace Presence;
 /// <param name="Name">The display name.</param>
 /// <param name="Color">The cursor colour, <c>#rrggbb</c>.</param>
 /// <param name="Room">The room; <see langword="null"/> or blank for <see cref="PresenceRules.DefaultRoom"/>.</param>
-public sealed record PresenceJoinRequest(string? Id, string? Name, string? Color, string? Room = null);
+public sealed record PresenceJoinRequest(string? Id, string? Name, string? Color, string? Room = null)
+{
+    /// <summary>Gets the protocol the client speaks; the WebSocket transport reads it from the subprotocol.</summary>
+    /// <value><see cref="PresenceProtocolVersion.V1"/>.</value>
+    public PresenceProtocolVersion Version { get; init; } = PresenceProtocolVersion.V1;
+}

@@ -43,6 +43,22 @@ public sealed class PresenceOptions
     public TimeSpan CursorPersistInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
+    /// Gets or sets the tick of protocol v2: room events are gathered and sent to v2 clients once per tick, as one
+    /// frame per room shared by every recipient, and instances publish one batch per room per tick.
+    /// </summary>
+    /// <value>50 milliseconds: shorter than the board's 80 ms send interval, since cursors animate from arrival times.</value>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:01")]
+    public TimeSpan TickInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// Gets or sets a value telling whether events of the default room are published to other instances one by
+    /// one as v1 messages, at once, rather than in one batch per tick. The seed's backend reads only single
+    /// messages, so a fleet that mixes it with Presence in the default room needs this.
+    /// </summary>
+    /// <value><see langword="true"/>.</value>
+    public bool PublishDefaultRoomPerEvent { get; set; } = true;
+
+    /// <summary>
     /// Gets or sets how often every connected participant is written to the store again, so that one who stays
     /// still is never pruned as stale. Keep it well under the store's stale-after time.
     /// </summary>

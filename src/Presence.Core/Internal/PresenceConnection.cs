@@ -12,8 +12,9 @@ internal sealed class PresenceConnection : IDisposable
     private ITimer? _abortTimer;
     private bool _isMember;
 
-    public PresenceConnection(PresenceEngine engine, IPresenceTransport transport, PresenceUser user, string room, PresenceOptions options, TimeProvider timeProvider, PresenceMetrics metrics)
+    public PresenceConnection(PresenceEngine engine, IPresenceTransport transport, PresenceUser user, string room, PresenceProtocolVersion version, PresenceOptions options, TimeProvider timeProvider, PresenceMetrics metrics)
     {
+        Version = version;
         _engine = engine;
         _timeProvider = timeProvider;
         Transport = transport;
@@ -26,6 +27,8 @@ internal sealed class PresenceConnection : IDisposable
     public string Id => _user.Id;
 
     public string RoomName { get; }
+
+    public PresenceProtocolVersion Version { get; }
 
     public IPresenceTransport Transport { get; }
 

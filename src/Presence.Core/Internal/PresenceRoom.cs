@@ -12,6 +12,7 @@ internal sealed class PresenceRoom
     // Copied on every join and leave, so that a broadcast reads it without a lock or an allocation.
     private PresenceConnection[] _members = [];
     private bool _retired;
+    private int _v2Members;
 
     public PresenceRoom(string name) => Name = name;
 
@@ -31,6 +32,12 @@ internal sealed class PresenceRoom
 
     public PresenceConnection[] Members => Volatile.Read(ref _members);
 
+    /// <summary>Gets the events gathered for the next v2 tick.</summary>
+    public RoomBatch Batch { get; } = new();
+
+    /// <summary>Gets a value telling whether any member speaks protocol v2, and so needs the tick's frames.</summary>
+    public bool HasV2Members => Volatile.Read(ref _v2Members) > 0;
+
     /// <summary>
     /// Adds a member. Returns <see langword="false"/> when the room has been retired and a new one must be made.
     /// A member with the same id is replaced and returned in <paramref name="replaced"/>.
@@ -48,9 +55,11 @@ internal sealed class PresenceRoom
             if (_byId.Remove(connection.Id, out var previous))
             {
                 replaced = previous;
+                CountVersion(previous, -1);
             }
 
             _byId.Add(connection.Id, connection);
+            CountVersion(connection, +1);
             Volatile.Write(ref _members, [.. _byId.Values]);
             return true;
         }
@@ -71,6 +80,7 @@ internal sealed class PresenceRoom
             }
 
             _byId.Remove(connection.Id);
+            CountVersion(connection, -1);
             Volatile.Write(ref _members, [.. _byId.Values]);
             if (_byId.Count == 0)
             {
@@ -82,15 +92,35 @@ internal sealed class PresenceRoom
         }
     }
 
-    /// <summary>Hands the same frame to every member but <paramref name="skip"/>.</summary>
-    public void Broadcast(in OutboundFrame frame, PresenceConnection? skip = null)
+    /// <summary>Hands the same frame at once to every protocol v1 member but <paramref name="skip"/>.</summary>
+    public void BroadcastV1(in OutboundFrame frame, PresenceConnection? skip = null)
     {
         foreach (var member in Members)
         {
-            if (member != skip)
+            if (member != skip && member.Version == PresenceProtocolVersion.V1)
             {
                 member.Outbox.Enqueue(frame);
             }
+        }
+    }
+
+    /// <summary>Hands the same tick frame to every protocol v2 member.</summary>
+    public void BroadcastV2(in OutboundFrame frame)
+    {
+        foreach (var member in Members)
+        {
+            if (member.Version == PresenceProtocolVersion.V2)
+            {
+                member.Outbox.Enqueue(frame);
+            }
+        }
+    }
+
+    private void CountVersion(PresenceConnection connection, int delta)
+    {
+        if (connection.Version == PresenceProtocolVersion.V2)
+        {
+            _v2Members += delta;
         }
     }
 }

@@ -41,6 +41,38 @@ public static partial class PresenceProtocol
         return TryReadServerMessage(ref reader, out message);
     }
 
+    /// <summary>
+    /// Parses a server frame of either protocol: a v1 message (one object) or a v2 frame (an array of them). The
+    /// frame is refused as a whole when it is neither, or when any element is not a server message.
+    /// </summary>
+    /// <param name="input">One whole frame, in UTF-8.</param>
+    /// <param name="messages">The messages in order, when the result is <see langword="true"/>.</param>
+    /// <returns><see langword="false"/> when the input is not a server frame.</returns>
+    public static bool TryParseServerFrame(ReadOnlyMemory<byte> input, [NotNullWhen(true)] out IReadOnlyList<ServerMessage>? messages)
+    {
+        var frame = new FrameParse();
+        var framed = PresenceBatchReader.TryForEach(input, frame, static (state, element) =>
+        {
+            if (TryParseServerMessage(element, out var message))
+            {
+                state.Messages.Add(message);
+            }
+            else
+            {
+                state.Invalid = true;
+            }
+        });
+        messages = framed && !frame.Invalid ? frame.Messages : null;
+        return messages is not null;
+    }
+
+    private sealed class FrameParse
+    {
+        public List<ServerMessage> Messages { get; } = [];
+
+        public bool Invalid { get; set; }
+    }
+
     /// <summary>Parses one user object, <c>{"id","name","color","x","y","updatedAt"}</c>, as stores keep it; never throws.</summary>
     /// <param name="input">The JSON object, in UTF-8.</param>
     /// <param name="user">The user when the result is <see langword="true"/>; not yet cleaned.</param>
