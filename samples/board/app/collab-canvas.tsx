@@ -10,13 +10,14 @@ import {
   createWebSocketUrl,
   cursorSendIntervalMs,
   names,
-  parseServerMessage,
+  parseServerFrame,
   reconnectDelay,
   reducePresence,
   replacedCloseCode,
   sessionUserKey,
   sortVisitors,
   trimName,
+  v2Protocol,
 } from "@/lib/presence";
 
 type ConnectionState = "connecting" | "open" | "closed";
@@ -106,8 +107,10 @@ export function CollabCanvas() {
     let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
 
     const connect = () => {
+      // Protocol v2 batches a room's events per tick; a server that does not offer it answers in v1, which reads the same.
       const ws = new WebSocket(
         createWebSocketUrl(selfRef.current, window.location.origin, process.env.NEXT_PUBLIC_WS_URL ?? "/server", roomFromLocation()),
+        [v2Protocol],
       );
       socketRef.current = ws;
       setConnectionState("connecting");
@@ -122,9 +125,9 @@ export function CollabCanvas() {
         if (typeof event.data !== "string") {
           return;
         }
-        const message = parseServerMessage(event.data);
-        if (message) {
-          setUsers((current) => reducePresence(current, message, selfRef.current.id));
+        const messages = parseServerFrame(event.data);
+        if (messages) {
+          setUsers((current) => messages.reduce((roster, message) => reducePresence(roster, message, selfRef.current.id), current));
         }
       });
 

@@ -24,6 +24,9 @@ export const sessionUserKey = "collab-session-user";
 export const maxNameLength = 28;
 export const cursorSendIntervalMs = 80;
 
+/** The WebSocket subprotocol of protocol v2: the server then sends each tick's events as one array. */
+export const v2Protocol = "presence.v2";
+
 /** The close code a server sends when a newer connection with the same id took this one's place. */
 export const replacedCloseCode = 4000;
 
@@ -88,6 +91,25 @@ export function parseServerMessage(raw: string): ServerMessage | null {
     default:
       return null;
   }
+}
+
+/**
+ * Parses one server frame of either protocol: a v1 message (an object) or a v2 frame (an array of messages, in
+ * order). Null when it is neither or when any element is not a server message, as PresenceProtocol.TryParseServerFrame.
+ */
+export function parseServerFrame(raw: string): ServerMessage[] | null {
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(data)) {
+    const message = parseServerMessage(raw);
+    return message ? [message] : null;
+  }
+  const messages = data.map((element) => parseServerMessage(JSON.stringify(element)));
+  return messages.every((message) => message !== null) ? (messages as ServerMessage[]) : null;
 }
 
 /**

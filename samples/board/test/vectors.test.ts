@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { type Roster, parseServerMessage, reducePresence } from "@/lib/presence";
+import { type Roster, parseServerFrame, parseServerMessage, reducePresence } from "@/lib/presence";
 
 // The protocol vectors the .NET tests read too: both parsers and reducers must agree on every one.
 const vectors = (file: string) => JSON.parse(readFileSync(fileURLToPath(new URL(`../../../tests/vectors/${file}`, import.meta.url)), "utf8"));
@@ -33,6 +33,19 @@ describe("sequence vectors", () => {
         roster = reducePresence(roster, message, sequence.selfId);
       }
       expect(roster).toEqual(step.roster);
+    }
+  });
+});
+
+describe("server frame vectors", () => {
+  const { cases } = vectors("server-frames.json") as { cases: (MessageCase & { messages?: unknown[] })[] };
+
+  it.each(cases.map((c) => [c.name, c] as const))("%s", (_, vector) => {
+    const messages = parseServerFrame(vector.raw);
+    if (vector.valid) {
+      expect(messages).toEqual(vector.messages);
+    } else {
+      expect(messages).toBeNull();
     }
   });
 });

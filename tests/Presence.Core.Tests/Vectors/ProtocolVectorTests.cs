@@ -13,6 +13,8 @@ public sealed class ProtocolVectorTests
 {
     public static TheoryData<string> ServerMessageCases() => [.. Cases().Select(c => c.GetProperty("name").GetString()!)];
 
+    public static TheoryData<string> FrameCases() => [.. Load("server-frames.json").GetProperty("cases").EnumerateArray().Select(c => c.GetProperty("name").GetString()!)];
+
     public static TheoryData<string> Sequences() => [.. SequenceElements().Select(s => s.GetProperty("name").GetString()!)];
 
     [Theory]
@@ -30,6 +32,23 @@ public sealed class ProtocolVectorTests
             Assert.True(PresenceProtocol.TryParseServerMessage(expected, out var expectedMessage));
             Assert.Equal(expectedMessage, message);
             Assert.Equal(expectedMessage, Reparse(message!));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(FrameCases))]
+    public void ServerFrame_ParsesAsTheVectorSays(string name)
+    {
+        var vector = Load("server-frames.json").GetProperty("cases").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
+        var valid = PresenceProtocol.TryParseServerFrame(Encoding.UTF8.GetBytes(vector.GetProperty("raw").GetString()!), out var messages);
+
+        Assert.Equal(vector.GetProperty("valid").GetBoolean(), valid);
+        if (valid)
+        {
+            var expected = vector.GetProperty("messages").EnumerateArray()
+                .Select(m => PresenceProtocol.TryParseServerMessage(Encoding.UTF8.GetBytes(m.GetRawText()), out var message) ? message : throw new InvalidDataException(m.GetRawText()))
+                .ToList();
+            Assert.Equal<IEnumerable<ServerMessage>>(expected, messages);
         }
     }
 
