@@ -77,7 +77,7 @@ public sealed partial class PresenceEngine : IAsyncDisposable
             return;
         }
 
-        var connection = new PresenceConnection(this, transport, CreateUser(request), roomName, request.Version, _options, _timeProvider, _metrics);
+        var connection = CreateConnection(transport, request, roomName);
         Interlocked.Increment(ref _connectionCount);
         _metrics.ConnectionOpened();
         EnsureMaintenanceStarted();
@@ -122,7 +122,10 @@ public sealed partial class PresenceEngine : IAsyncDisposable
 
     private double Now() => _timeProvider.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
 
-    private async Task JoinAsync(PresenceConnection connection)
+    internal PresenceConnection CreateConnection(IPresenceTransport transport, PresenceJoinRequest request, string room) =>
+        new(this, transport, CreateUser(request), room, request.Version, _options, _timeProvider, _metrics);
+
+    internal async Task JoinAsync(PresenceConnection connection)
     {
         PresenceRoom room;
         PresenceConnection? replaced;
@@ -203,7 +206,8 @@ public sealed partial class PresenceEngine : IAsyncDisposable
         }
     }
 
-    private async ValueTask HandleAsync(PresenceConnection connection, ClientMessage message)
+    // Internal for the broadcast benchmark, which drives the hot path exactly as a received message does.
+    internal async ValueTask HandleAsync(PresenceConnection connection, ClientMessage message)
     {
         var room = connection.Room!;
         var current = connection.User;

@@ -46,9 +46,13 @@ public sealed class PresenceOptions
     /// Gets or sets the tick of protocol v2: room events are gathered and sent to v2 clients once per tick, as one
     /// frame per room shared by every recipient, and instances publish one batch per room per tick.
     /// </summary>
-    /// <value>50 milliseconds: shorter than the board's 80 ms send interval, since cursors animate from arrival times.</value>
+    /// <value>
+    /// 40 milliseconds: shorter than the board's 80 ms send interval, since cursors animate from arrival times, and
+    /// short enough that an update waits at most 40 ms for its tick (p99 under 50 ms end to end). A longer tick
+    /// costs less CPU per update and adds latency.
+    /// </value>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:00:01")]
-    public TimeSpan TickInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+    public TimeSpan TickInterval { get; set; } = TimeSpan.FromMilliseconds(40);
 
     /// <summary>
     /// Gets or sets a value telling whether events of the default room are published to other instances one by

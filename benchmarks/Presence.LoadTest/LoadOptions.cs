@@ -1,0 +1,51 @@
+using System.Globalization;
+
+namespace Presence.LoadTest;
+
+/// <summary>The load to apply, from the command line.</summary>
+internal sealed record LoadOptions(
+    string[] Urls,
+    int Clients,
+    double Rate,
+    int Rooms,
+    TimeSpan Duration,
+    TimeSpan Warmup,
+    bool V2,
+    int SlowClients,
+    int? ServerPid)
+{
+    public const string Usage = """
+        Presence.LoadTest: opens N WebSocket clients that move their cursors, and measures what arrives.
+          --url ws://127.0.0.1:5099/ws[,ws://…]   server endpoints, used round-robin (default ws://127.0.0.1:5099/ws)
+          --clients N                          moving clients (default 50)
+          --rate HZ                            cursor updates per client per second (default 12.5)
+          --rooms R                            rooms, clients spread round-robin (default 1)
+          --duration S                         measured seconds (default 30), after --warmup S (default 5)
+          --protocol v1|v2                     wire protocol (default v1)
+          --slow-clients K                     extra clients that connect and never read (default 0)
+          --server-pid PID                     a local server process whose CPU time and memory to report
+        """;
+
+    public static LoadOptions Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            values[args[i].TrimStart('-')] = args[i + 1];
+        }
+
+        string Get(string name, string fallback) => values.GetValueOrDefault(name, fallback);
+        double Number(string name, string fallback) => double.Parse(Get(name, fallback), CultureInfo.InvariantCulture);
+
+        return new LoadOptions(
+            Get("url", "ws://127.0.0.1:5099/ws").Split(',', StringSplitOptions.RemoveEmptyEntries),
+            (int)Number("clients", "50"),
+            Number("rate", "12.5"),
+            (int)Number("rooms", "1"),
+            TimeSpan.FromSeconds(Number("duration", "30")),
+            TimeSpan.FromSeconds(Number("warmup", "5")),
+            Get("protocol", "v1") == "v2",
+            (int)Number("slow-clients", "0"),
+            values.TryGetValue("server-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null);
+    }
+}
