@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The load runs of docs/benchmarks.md: starts the sample server (Release) on 127.0.0.1:5099 and runs
 # Presence.LoadTest against it, v1 and v2, printing one RESULT line per run. Loopback only; stops by itself.
+# benchmarks/run-load.sh [all|rooms|slow]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${SECONDS_PER_RUN:-20}"
@@ -23,19 +24,24 @@ run() {
   # A fresh server for every run, so that one run's garbage does not bill the next.
   start_server
   echo "== $*"
-  dotnet "$load" --server-pid "$server_pid" --duration "$seconds" "$@" | grep -E '^(connections|latency|server|RESULT)'
+  dotnet "$load" --server-pid "$server_pid" --duration "$seconds" "$@" | grep -E '^(connections|latency|server|RESULT)' || echo "run failed"
   stop_server
 }
 
-for protocol in v1 v2; do
-  for clients in 50 200 500; do
-    run --protocol "$protocol" --clients "$clients" --rooms 1
+matrix="${1:-all}"
+if [ "$matrix" = all ] || [ "$matrix" = rooms ]; then
+  for protocol in v1 v2; do
+    for clients in 50 200 500; do
+      run --protocol "$protocol" --clients "$clients" --rooms 1
+    done
+    run --protocol "$protocol" --clients 1000 --rooms 100
   done
-  run --protocol "$protocol" --clients 1000 --rooms 100
-done
+fi
 
 # The slow consumer: 100 moving clients, with and without one more that never reads, for 60 s.
-for protocol in v1 v2; do
-  SECONDS_PER_RUN=60 seconds=60 run --protocol "$protocol" --clients 100 --duration 60
-  SECONDS_PER_RUN=60 seconds=60 run --protocol "$protocol" --clients 100 --slow-clients 1 --duration 60
-done
+if [ "$matrix" = all ] || [ "$matrix" = slow ]; then
+  for protocol in v2 v1; do
+    run --protocol "$protocol" --clients 100 --duration 60
+    run --protocol "$protocol" --clients 100 --slow-clients 1 --duration 60
+  done
+fi

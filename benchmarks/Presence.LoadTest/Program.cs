@@ -99,5 +99,6 @@ if (options.ServerPid is not null)
     Console.WriteLine($"server CPU {result.serverCpuSeconds} s = {result.serverCpuSecondsPerMillionDeliveries} s per million deliveries ({result.deliveriesPerServerCpuSecond}/CPU-s); RSS MB {string.Join(" ", result.serverRssMb)}");
 }
 
-Console.WriteLine("RESULT " + JsonSerializer.Serialize(result));
+// A run with nothing delivered divides by zero: NaN is written as "NaN" rather than failing the report.
+Console.WriteLine("RESULT " + JsonSerializer.Serialize(result, new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
 return 0;

@@ -154,4 +154,36 @@ public sealed class MultiInstanceTests(RedisFixture redis) : IClassFixture<Redis
             await mover;
         }
     }
+
+    [Fact]
+    public async Task OutsideTheDefaultRoom_AnInstancePublishesOneBatchPerRoomPerTick()
+    {
+        var published = new List<string>();
+        await using var listener = await ConnectionMultiplexer.ConnectAsync(redis.Server.ConnectionString);
+        await listener.GetSubscriber().SubscribeAsync(RedisChannel.Literal($"collab:presence:{{{_room}}}:events"), (_, value) => { lock (published) { published.Add(value!); } });
+
+        await using var mover = await JoinAsync(_one, "mover");
+        await using var watcher = await JoinAsync(_two, "watcher");
+        await mover.WaitForRosterAsync(r => r.ContainsKey("watcher"));
+        lock (published)
+        {
+            published.Clear();
+        }
+
+        for (var i = 1; i <= 100; i++)
+        {
+            await mover.SendCursorAsync(i / 100.0, 0.5);
+        }
+
+        await watcher.WaitForAsync<CursorMessage>(c => c.User.X == 1.0);
+        string[] batches;
+        lock (published)
+        {
+            batches = [.. published.Where(p => p.Contains("\"mover\"", StringComparison.Ordinal))];
+        }
+
+        Assert.InRange(batches.Length, 1, 50);
+        Assert.All(batches, b => Assert.Contains("\"event\":[", b, StringComparison.Ordinal));
+        Assert.True(watcher.Received.Count(m => m is CursorMessage { User.Id: "mover" }) < 100, "The remote updates were not batched.");
+    }
 }
