@@ -47,7 +47,7 @@ public abstract class RedisStoreConformanceTestsBase : StoreConformanceTests, IA
         Assert.False(await first.RemoveAsync(Room, "moved"));
         Assert.Equal([User("moved", 0.9)], await second.SnapshotAsync(Room));
         Assert.True(await second.RemoveAsync(Room, "moved"));
-        Assert.Empty(await first.SnapshotAsync(Room));
+        Assert.Empty(await second.SnapshotAsync(Room));
     }
 }
 
