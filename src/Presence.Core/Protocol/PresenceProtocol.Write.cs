@@ -13,8 +13,7 @@ public static partial class PresenceProtocol
     public static void WriteClientMessage(in ClientMessage message, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        var writer = JsonWriterCache.Rent(output);
-        try
+        Write(output, message, static (writer, message) =>
         {
             writer.WriteStartObject();
             switch (message.Type)
@@ -34,12 +33,7 @@ public static partial class PresenceProtocol
             }
 
             writer.WriteEndObject();
-            writer.Flush();
-        }
-        finally
-        {
-            JsonWriterCache.Return(writer);
-        }
+        });
     }
 
     /// <summary>Writes a server message as one JSON object, its properties in the seed's order.</summary>
@@ -50,16 +44,7 @@ public static partial class PresenceProtocol
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(output);
-        var writer = JsonWriterCache.Rent(output);
-        try
-        {
-            WriteServerMessage(writer, message);
-            writer.Flush();
-        }
-        finally
-        {
-            JsonWriterCache.Return(writer);
-        }
+        Write(output, message, WriteServerMessage);
     }
 
     /// <summary>Writes one user object, <c>{"id","name","color","x","y","updatedAt"}</c>, as stores keep it.</summary>
@@ -69,10 +54,16 @@ public static partial class PresenceProtocol
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(output);
+        Write(output, user, WriteUser);
+    }
+
+    // Writes with the thread's cached writer; what a failed write left pending is discarded, never flushed.
+    private static void Write<TState>(IBufferWriter<byte> output, TState state, Action<Utf8JsonWriter, TState> write)
+    {
         var writer = JsonWriterCache.Rent(output);
         try
         {
-            WriteUser(writer, user);
+            write(writer, state);
             writer.Flush();
         }
         finally
