@@ -12,8 +12,6 @@ public sealed class ClusterTests(RedisClusterFixture redis) : IClassFixture<Redi
     {
         _one = await RedisInstances.StartAsync(redis.Cluster.ConnectionString, o => o.UseShardedPubSub = true);
         _two = await RedisInstances.StartAsync(redis.Cluster.ConnectionString, o => o.UseShardedPubSub = true);
-        await _one.WaitUntilAvailableAsync();
-        await _two.WaitUntilAvailableAsync();
     }
 
     public async ValueTask DisposeAsync()

@@ -15,8 +15,6 @@ public sealed class MultiInstanceTests(RedisFixture redis) : IClassFixture<Redis
     {
         _one = await RedisInstances.StartAsync(redis.Server.ConnectionString);
         _two = await RedisInstances.StartAsync(redis.Server.ConnectionString);
-        await _one.WaitUntilAvailableAsync();
-        await _two.WaitUntilAvailableAsync();
     }
 
     public async ValueTask DisposeAsync()

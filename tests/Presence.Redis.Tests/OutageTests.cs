@@ -16,8 +16,6 @@ public sealed class OutageTests : IAsyncLifetime
         _redis = await RedisServer.StartAsync();
         _one = await RedisInstances.StartAsync(_redis.ConnectionString);
         _two = await RedisInstances.StartAsync(_redis.ConnectionString);
-        await _one.WaitUntilAvailableAsync();
-        await _two.WaitUntilAvailableAsync();
     }
 
     public async ValueTask DisposeAsync()

@@ -17,7 +17,6 @@ public sealed class SeedLayoutTests(RedisFixture redis) : IClassFixture<RedisFix
     public async ValueTask InitializeAsync()
     {
         _server = await RedisInstances.StartAsync(redis.Server.ConnectionString);
-        await _server.WaitUntilAvailableAsync();
         _seed = await ConnectionMultiplexer.ConnectAsync(redis.Server.ConnectionString);
     }
 
