@@ -5,13 +5,14 @@ namespace Presence.LoadTest;
 /// <summary>CPU time and resident memory of a local server process, read from /proc.</summary>
 internal static class ServerProcess
 {
-    public static double CpuSeconds(int pid)
+    /// <summary>User and system (kernel) CPU seconds the process has used so far.</summary>
+    public static (double User, double System) CpuSeconds(int pid)
     {
         var stat = File.ReadAllText($"/proc/{pid}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
 
         // utime and stime are fields 14 and 15 of the whole line, in clock ticks of 1/100 s.
-        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) / 100.0, long.Parse(fields[12], CultureInfo.InvariantCulture) / 100.0);
     }
 
     public static double ResidentMegabytes(int pid)
