@@ -9,6 +9,9 @@ namespace Presence.LoadTest;
 /// One simulated visitor: a send loop that moves its cursor at a fixed rate, and one receive loop that scans frames
 /// for cursor updates of others without allocating. A cursor's x carries the sender's sequence number, so the
 /// receiving client finds the send time in the sender's ring and measures end-to-end latency in one process.
+/// With <c>--protocol signalr</c> the same client speaks SignalR's JSON hub protocol: a handshake, then records
+/// ended by 0x1E, the cursor going out as an invocation of <c>Cursor(x, y)</c> and coming back as one of
+/// <c>cursor(user)</c>.
 /// </summary>
 internal sealed class LoadClient(int index, LoadRun run)
 {
@@ -19,6 +22,9 @@ internal sealed class LoadClient(int index, LoadRun run)
     private static readonly byte[] IdProperty = "id"u8.ToArray();
     private static readonly byte[] XProperty = "x"u8.ToArray();
     private static readonly byte[] CursorType = "cursor"u8.ToArray();
+    private static readonly byte[] TargetProperty = "target"u8.ToArray();
+    private static readonly byte[] ArgumentsProperty = "arguments"u8.ToArray();
+    private const byte RecordSeparator = 0x1E;
 
     private readonly long[] _sentAt = new long[RingSize];
     private readonly ClientWebSocket _socket = new();
@@ -35,9 +41,21 @@ internal sealed class LoadClient(int index, LoadRun run)
             _socket.Options.AddSubProtocol("presence.v2");
         }
 
+        if (run.Options.Deflate)
+        {
+            // Browsers offer permessage-deflate on every WebSocket; the server decides.
+            _socket.Options.DangerousDeflateOptions = new WebSocketDeflateOptions();
+        }
+
         var url = run.Options.Urls[Index % run.Options.Urls.Length];
-        var uri = new Uri($"{url}?id=c{Index}&name=Load{Index}&color=%23336699&room={Room}");
+        // SignalR reads "id" as its connection token, so its hub takes the participant's id as "uid".
+        var uri = new Uri($"{url}?{(run.Options.SignalR ? "uid" : "id")}=c{Index}&name=Load{Index}&color=%23336699&room={Room}");
         await _socket.ConnectAsync(uri, CancellationToken.None);
+        if (run.Options.SignalR)
+        {
+            await _socket.SendAsync("{\"protocol\":\"json\",\"version\":1}\u001e"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+        }
+
         if (reads)
         {
             _ = Task.Run(ReceiveLoopAsync);
@@ -76,14 +94,14 @@ internal sealed class LoadClient(int index, LoadRun run)
 
     public void Abort() => _socket.Abort();
 
-    private static int Format(byte[] buffer, int sequence)
+    private int Format(byte[] buffer, int sequence)
     {
-        var prefix = """{"type":"cursor","x":"""u8;
+        var prefix = run.Options.SignalR ? """{"type":1,"target":"Cursor","arguments":["""u8 : """{"type":"cursor","x":"""u8;
         prefix.CopyTo(buffer);
         var offset = prefix.Length;
         Utf8Formatter.TryFormat(sequence / SequenceScale, buffer.AsSpan(offset), out var written);
         offset += written;
-        var suffix = ""","y":0.5}"""u8;
+        var suffix = run.Options.SignalR ? ",0.5]}\u001e"u8 : ""","y":0.5}"""u8;
         suffix.CopyTo(buffer.AsSpan(offset));
         return offset + suffix.Length;
     }
@@ -111,7 +129,15 @@ internal sealed class LoadClient(int index, LoadRun run)
                 length += result.Count;
                 if (result.EndOfMessage)
                 {
-                    Scan(buffer.AsSpan(0, length), Stopwatch.GetTimestamp());
+                    if (run.Options.SignalR)
+                    {
+                        ScanRecords(buffer.AsSpan(0, length), Stopwatch.GetTimestamp());
+                    }
+                    else
+                    {
+                        Scan(buffer.AsSpan(0, length), Stopwatch.GetTimestamp());
+                    }
+
                     length = 0;
                 }
             }
@@ -145,36 +171,71 @@ internal sealed class LoadClient(int index, LoadRun run)
             else if (reader.ValueTextEquals(UserProperty))
             {
                 reader.Read();
-                var sender = -1;
-                var x = -1.0;
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                ReadUser(ref reader, isCursor, receivedAt);
+            }
+        }
+    }
+
+    // Finds {"type":1,"target":"cursor","arguments":[{"id":"c<n>","x":<seq>,…}]} in each record of a SignalR message.
+    private void ScanRecords(ReadOnlySpan<byte> message, long receivedAt)
+    {
+        while (message.IndexOf(RecordSeparator) is var end and >= 0)
+        {
+            var reader = new Utf8JsonReader(message[..end]);
+            var isCursor = false;
+            while (reader.Read())
+            {
+                if (reader.TokenType != JsonTokenType.PropertyName)
                 {
-                    if (reader.ValueTextEquals(IdProperty))
-                    {
-                        reader.Read();
-                        var id = reader.ValueSpan;
-                        if (id.Length > 1 && id[0] == (byte)'c' && Utf8Parser.TryParse(id[1..], out int parsed, out _))
-                        {
-                            sender = parsed;
-                        }
-                    }
-                    else if (reader.ValueTextEquals(XProperty))
-                    {
-                        reader.Read();
-                        x = reader.GetDouble();
-                    }
-                    else
-                    {
-                        reader.Read();
-                        reader.Skip();
-                    }
+                    continue;
                 }
 
-                if (isCursor && sender >= 0 && sender != Index && x > 0)
+                if (reader.ValueTextEquals(TargetProperty))
                 {
-                    run.OnDelivered(sender, (int)Math.Round(x * SequenceScale), receivedAt);
+                    reader.Read();
+                    isCursor = reader.ValueTextEquals(CursorType);
+                }
+                else if (reader.ValueTextEquals(ArgumentsProperty) && reader.Read() && reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+                {
+                    ReadUser(ref reader, isCursor, receivedAt);
                 }
             }
+
+            message = message[(end + 1)..];
+        }
+    }
+
+    // Reads one user object, the reader on its StartObject, and counts it when it is another client's cursor.
+    private void ReadUser(ref Utf8JsonReader reader, bool isCursor, long receivedAt)
+    {
+        var sender = -1;
+        var x = -1.0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals(IdProperty))
+            {
+                reader.Read();
+                var id = reader.ValueSpan;
+                if (id.Length > 1 && id[0] == (byte)'c' && Utf8Parser.TryParse(id[1..], out int parsed, out _))
+                {
+                    sender = parsed;
+                }
+            }
+            else if (reader.ValueTextEquals(XProperty))
+            {
+                reader.Read();
+                x = reader.GetDouble();
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if (isCursor && sender >= 0 && sender != Index && x > 0)
+        {
+            run.OnDelivered(sender, (int)Math.Round(x * SequenceScale), receivedAt);
         }
     }
 }

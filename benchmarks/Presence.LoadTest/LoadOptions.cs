@@ -10,10 +10,17 @@ internal sealed record LoadOptions(
     int Rooms,
     TimeSpan Duration,
     TimeSpan Warmup,
-    bool V2,
+    string Protocol,
     int SlowClients,
+    bool Deflate,
     int? ServerPid)
 {
+    /// <summary>Gets a value telling whether the clients ask for protocol v2.</summary>
+    public bool V2 => Protocol == "v2";
+
+    /// <summary>Gets a value telling whether the clients speak SignalR's JSON hub protocol instead.</summary>
+    public bool SignalR => Protocol == "signalr";
+
     public const string Usage = """
         Presence.LoadTest: opens N WebSocket clients that move their cursors, and measures what arrives.
           --url ws://127.0.0.1:5099/ws[,ws://…]   server endpoints, used round-robin (default ws://127.0.0.1:5099/ws)
@@ -21,8 +28,10 @@ internal sealed record LoadOptions(
           --rate HZ                            cursor updates per client per second (default 12.5)
           --rooms R                            rooms, clients spread round-robin (default 1)
           --duration S                         measured seconds (default 30), after --warmup S (default 5)
-          --protocol v1|v2                     wire protocol (default v1)
+          --protocol v1|v2|signalr             wire protocol (default v1); signalr speaks the JSON hub protocol
+                                               to benchmarks/Presence.Peers.SignalR (--url ws://…/hub)
           --slow-clients K                     extra clients that connect and never read (default 0)
+          --deflate on|off                     offer permessage-deflate, as browsers do (default on)
           --server-pid PID                     a local server process whose CPU time and memory to report
         """;
 
@@ -44,8 +53,9 @@ internal sealed record LoadOptions(
             (int)Number("rooms", "1"),
             TimeSpan.FromSeconds(Number("duration", "30")),
             TimeSpan.FromSeconds(Number("warmup", "5")),
-            Get("protocol", "v1") == "v2",
+            Get("protocol", "v1") is var protocol && protocol is "v1" or "v2" or "signalr" ? protocol : throw new ArgumentException("--protocol is v1, v2 or signalr"),
             (int)Number("slow-clients", "0"),
+            Get("deflate", "on") != "off",
             values.TryGetValue("server-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null);
     }
 }

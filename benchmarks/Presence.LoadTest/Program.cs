@@ -14,7 +14,7 @@ var clients = Enumerable.Range(0, options.Clients).Select(i => new LoadClient(i,
 var slow = Enumerable.Range(options.Clients, options.SlowClients).Select(i => new LoadClient(i, run)).ToArray();
 run.SetClients(clients);
 
-Console.WriteLine($"Connecting {clients.Length} clients ({(options.V2 ? "v2" : "v1")}, {options.Rooms} room(s), {options.Rate.ToString(CultureInfo.InvariantCulture)} Hz) and {slow.Length} that never read to {string.Join(", ", options.Urls)}");
+Console.WriteLine($"Connecting {clients.Length} clients ({options.Protocol}, {options.Rooms} room(s), {options.Rate.ToString(CultureInfo.InvariantCulture)} Hz) and {slow.Length} that never read to {string.Join(", ", options.Urls)}");
 var connectErrors = 0;
 foreach (var batch in clients.Chunk(50))
 {
@@ -40,7 +40,7 @@ using var stop = new CancellationTokenSource();
 var senders = clients.Select(c => Task.Run(() => c.SendLoopAsync(stop.Token))).ToArray();
 
 await Task.Delay(options.Warmup);
-var cpuBefore = options.ServerPid is { } pid ? ServerProcess.CpuSeconds(pid) : 0;
+var cpuBefore = options.ServerPid is { } pid ? ServerProcess.CpuSeconds(pid) : default;
 var memory = new List<double>();
 run.OpenWindow(options.Duration);
 var started = DateTime.UtcNow;
@@ -53,7 +53,10 @@ while (DateTime.UtcNow - started < options.Duration)
     }
 }
 
-var cpu = options.ServerPid is { } id ? ServerProcess.CpuSeconds(id) - cpuBefore : double.NaN;
+var cpuAfter = options.ServerPid is { } id ? ServerProcess.CpuSeconds(id) : (User: double.NaN, System: double.NaN);
+var userCpu = cpuAfter.User - cpuBefore.User;
+var systemCpu = cpuAfter.System - cpuBefore.System;
+var cpu = userCpu + systemCpu;
 
 // Updates sent at the end of the window may still be on their way.
 await Task.Delay(TimeSpan.FromSeconds(2));
@@ -68,7 +71,8 @@ foreach (var client in clients.Concat(slow))
 var seconds = options.Duration.TotalSeconds;
 var result = new
 {
-    protocol = options.V2 ? "v2" : "v1",
+    protocol = options.Protocol,
+    deflateOffered = options.Deflate,
     clients = clients.Length,
     slowClients = slow.Length,
     rooms = options.Rooms,
@@ -87,6 +91,8 @@ var result = new
     errors = run.Errors + connectErrors,
     closedByServer = run.Closed,
     serverCpuSeconds = Math.Round(cpu, 2),
+    serverUserCpuSeconds = Math.Round(userCpu, 2),
+    serverSystemCpuSeconds = Math.Round(systemCpu, 2),
     serverCpuSecondsPerMillionDeliveries = run.Delivered == 0 ? double.NaN : Math.Round(cpu / (run.Delivered / 1e6), 3),
     deliveriesPerServerCpuSecond = Math.Round(run.Delivered / cpu),
     serverRssMb = memory.Select(m => Math.Round(m, 1)).ToArray(),
@@ -96,7 +102,7 @@ Console.WriteLine($"connections {result.connections}, sent {result.sent}, delive
 Console.WriteLine($"latency p50 {result.p50Ms} ms, p90 {result.p90Ms} ms, p99 {result.p99Ms} ms, max {result.maxMs} ms; errors {result.errors}, closed by server {result.closedByServer}");
 if (options.ServerPid is not null)
 {
-    Console.WriteLine($"server CPU {result.serverCpuSeconds} s = {result.serverCpuSecondsPerMillionDeliveries} s per million deliveries ({result.deliveriesPerServerCpuSecond}/CPU-s); RSS MB {string.Join(" ", result.serverRssMb)}");
+    Console.WriteLine($"server CPU {result.serverCpuSeconds} s (user {result.serverUserCpuSeconds}, system {result.serverSystemCpuSeconds}) = {result.serverCpuSecondsPerMillionDeliveries} s per million deliveries ({result.deliveriesPerServerCpuSecond}/CPU-s); RSS MB {string.Join(" ", result.serverRssMb)}");
 }
 
 // A run with nothing delivered divides by zero: NaN is written as "NaN" rather than failing the report.

@@ -12,7 +12,8 @@ public static class PresenceEndpointRouteBuilderExtensions
     /// <summary>
     /// Serves presence over WebSockets at <paramref name="pattern"/>. Clients connect with
     /// <c>?id=&amp;name=&amp;color=&amp;room=</c>; a request that is not a WebSocket upgrade gets 400, and so does an
-    /// invalid room name. WebSocket support is added to this endpoint only, so <c>UseWebSockets()</c> is not needed.
+    /// invalid room name. The endpoint accepts WebSockets itself, so <c>UseWebSockets()</c> is not needed; the keep-alive
+    /// settings of <see cref="WebSocketOptions"/> apply.
     /// </summary>
     /// <param name="endpoints">The application's endpoints.</param>
     /// <param name="pattern">The route, such as <c>/ws</c>.</param>
@@ -23,11 +24,6 @@ public static class PresenceEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(pattern);
 
         var handler = ActivatorUtilities.CreateInstance<PresenceEndpointHandler>(endpoints.ServiceProvider);
-
-        // As SignalR does: the endpoint carries its own WebSocket middleware.
-        var app = endpoints.CreateApplicationBuilder();
-        app.UseWebSockets();
-        app.Run(handler.HandleAsync);
-        return endpoints.Map(pattern, app.Build()).WithDisplayName($"Presence {pattern}");
+        return endpoints.Map(pattern, handler.HandleAsync).WithDisplayName($"Presence {pattern}");
     }
 }

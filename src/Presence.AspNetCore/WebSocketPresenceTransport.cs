@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
+using Presence.AspNetCore.Internal;
 
 namespace Presence.AspNetCore;
 
@@ -7,13 +9,21 @@ namespace Presence.AspNetCore;
 /// The presence transport over an accepted <see cref="WebSocket"/>: one protocol message per text message.
 /// Binary messages are reported and ignored; a message longer than the limit is reported as too large.
 /// </summary>
+/// <remarks>
+/// Over a socket that <c>MapPresence</c> accepted, a message that many connections share is framed, and deflated when
+/// the client agreed to permessage-deflate, once for all of them, and written under the socket as it is. Over a
+/// socket accepted elsewhere, each message goes through <see cref="WebSocket.SendAsync(ReadOnlyMemory{byte}, WebSocketMessageType, bool, CancellationToken)"/>.
+/// </remarks>
 public sealed class WebSocketPresenceTransport : IPresenceTransport, IDisposable
 {
     private const int InitialBufferSize = 1024;
 
     private readonly WebSocket _socket;
+    private readonly WebSocketConnectionStream? _connection;
+    private readonly bool _deflate;
     private readonly int _maximumMessageSize;
     private byte[] _buffer;
+    private volatile bool _closeSent;
 
     /// <summary>Creates a transport over an open WebSocket.</summary>
     /// <param name="socket">The socket; the transport closes it but does not dispose it.</param>
@@ -25,6 +35,13 @@ public sealed class WebSocketPresenceTransport : IPresenceTransport, IDisposable
         _socket = socket;
         _maximumMessageSize = maximumMessageSize;
         _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBufferSize, maximumMessageSize));
+    }
+
+    internal WebSocketPresenceTransport(AcceptedWebSocket accepted, int maximumMessageSize)
+        : this(accepted.Socket, maximumMessageSize)
+    {
+        _connection = accepted.Connection;
+        _deflate = accepted.Deflate;
     }
 
     /// <inheritdoc />
@@ -79,14 +96,33 @@ public sealed class WebSocketPresenceTransport : IPresenceTransport, IDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default) =>
-        _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+    public ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
+    {
+        if (_connection is null)
+        {
+            return _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+        }
+
+        if (_closeSent)
+        {
+            // Nothing may follow a close frame (RFC 6455 section 5.5.1).
+            return default;
+        }
+
+        if (SharedFrame.TryGet(message, out var shared))
+        {
+            return _connection.WriteAsync(_deflate ? shared.Deflated : shared.Plain, cancellationToken);
+        }
+
+        return SendFramedAsync(message, cancellationToken);
+    }
 
     /// <inheritdoc />
     public async ValueTask CloseAsync(PresenceCloseStatus status, CancellationToken cancellationToken = default)
     {
         if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {
+            _closeSent = true;
             await _socket.CloseOutputAsync((WebSocketCloseStatus)status, Describe(status), cancellationToken).ConfigureAwait(false);
         }
     }
@@ -101,6 +137,23 @@ public sealed class WebSocketPresenceTransport : IPresenceTransport, IDisposable
         if (buffer.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    // A message of this connection alone: framed into a pooled buffer, header and payload in one write.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SendFramedAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        var frame = ArrayPool<byte>.Shared.Rent(WebSocketFrame.MaximumHeaderLength + message.Length);
+        try
+        {
+            var headerLength = WebSocketFrame.WriteHeader(frame, message.Length, compressed: false);
+            message.Span.CopyTo(frame.AsSpan(headerLength));
+            await _connection!.WriteAsync(frame.AsMemory(0, headerLength + message.Length), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(frame);
         }
     }
 

@@ -49,10 +49,16 @@ public sealed class KestrelPresenceServer : IAsyncDisposable
         return new KestrelPresenceServer(app, new Uri(address));
     }
 
-    public async Task<WebSocketTestClient> ConnectAsync(string? id, string? name = null, string? color = null, string? room = null, PresenceProtocolVersion version = PresenceProtocolVersion.V1)
+    public async Task<WebSocketTestClient> ConnectAsync(
+        string? id,
+        string? name = null,
+        string? color = null,
+        string? room = null,
+        PresenceProtocolVersion version = PresenceProtocolVersion.V1,
+        bool deflate = false)
     {
         var uri = WebSocketUris.Create(BaseAddress, "/ws", id, name, color, room);
-        return await WebSocketTestClient.ConnectAsync(uri, version);
+        return await WebSocketTestClient.ConnectAsync(uri, version, deflate);
     }
 
     public Task StopAsync() => _app.StopAsync();

@@ -19,12 +19,23 @@ public sealed class WebSocketTestClient : PresenceTestClient
     /// <summary>Gets the subprotocol the server accepted: <c>presence.v2</c>, or none for v1.</summary>
     public string? SubProtocol => _socket.SubProtocol;
 
-    public static async Task<WebSocketTestClient> ConnectAsync(Uri uri, PresenceProtocolVersion version = PresenceProtocolVersion.V1)
+    /// <summary>Gets the extensions the server accepted, as its Sec-WebSocket-Extensions header said.</summary>
+    public string? Extensions =>
+        _socket.HttpResponseHeaders?.TryGetValue("Sec-WebSocket-Extensions", out var values) == true ? string.Join(", ", values) : null;
+
+    /// <summary>Connects; with <paramref name="deflate"/>, offering permessage-deflate as browsers do, and compressing what it sends.</summary>
+    public static async Task<WebSocketTestClient> ConnectAsync(Uri uri, PresenceProtocolVersion version = PresenceProtocolVersion.V1, bool deflate = false)
     {
         var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
         if (version == PresenceProtocolVersion.V2)
         {
             socket.Options.AddSubProtocol(PresenceProtocol.V2SubProtocol);
+        }
+
+        if (deflate)
+        {
+            socket.Options.DangerousDeflateOptions = new WebSocketDeflateOptions();
         }
 
         using var timeout = new CancellationTokenSource(DefaultTimeout);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,20 +10,27 @@ namespace Presence.AspNetCore.Internal;
 internal sealed partial class PresenceEndpointHandler(
     PresenceEngine engine,
     IOptions<PresenceOptions> options,
+    IOptions<WebSocketOptions> webSocketOptions,
     IHostApplicationLifetime lifetime,
     ILogger<PresenceEndpointHandler> logger)
 {
     public async Task HandleAsync(HttpContext context)
     {
-        if (!context.WebSockets.IsWebSocketRequest)
+        if (WebSocketHandshake.TryRead(context) is not { } handshake)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            if (WebSocketHandshake.IsUnsupportedVersion(context))
+            {
+                // RFC 6455 section 4.4: name the version this server speaks.
+                context.Response.Headers.SecWebSocketVersion = "13";
+            }
+
             await context.Response.WriteAsync("Presence expects a WebSocket upgrade.", context.RequestAborted).ConfigureAwait(false);
             return;
         }
 
         // A client that offers the presence.v2 subprotocol gets batched ticks; any other speaks v1, the seed's protocol.
-        var v2 = context.WebSockets.WebSocketRequestedProtocols.Contains(PresenceProtocol.V2SubProtocol);
+        var v2 = handshake.RequestedProtocols.Contains(PresenceProtocol.V2SubProtocol);
         var query = context.Request.Query;
         var request = new PresenceJoinRequest(query["id"], query["name"], query["color"], query["room"])
         {
@@ -36,8 +44,12 @@ internal sealed partial class PresenceEndpointHandler(
             return;
         }
 
-        using var socket = await context.WebSockets.AcceptWebSocketAsync(v2 ? PresenceProtocol.V2SubProtocol : null).ConfigureAwait(false);
-        using var transport = new WebSocketPresenceTransport(socket, options.Value.MaximumMessageSize);
+        var accepted = await handshake.AcceptAsync(
+            v2 ? PresenceProtocol.V2SubProtocol : null,
+            options.Value.EnableCompression,
+            webSocketOptions.Value).ConfigureAwait(false);
+        using var socket = accepted.Socket;
+        using var transport = new WebSocketPresenceTransport(accepted, options.Value.MaximumMessageSize);
         await engine.RunAsync(transport, request, lifetime.ApplicationStopping).ConfigureAwait(false);
     }
 

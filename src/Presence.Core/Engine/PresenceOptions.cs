@@ -63,6 +63,16 @@ public sealed class PresenceOptions
     public bool PublishDefaultRoomPerEvent { get; set; } = true;
 
     /// <summary>
+    /// Gets or sets a value telling whether the WebSocket endpoint accepts a client's offer of permessage-deflate
+    /// (RFC 7692). A frame shared by many connections, such as a v2 tick, is then deflated once for all of them
+    /// (frames under 256 bytes are sent as they are), and the client may compress what it sends. Both directions
+    /// compress each message on its own, without a context kept between messages.
+    /// </summary>
+    /// <value><see langword="true"/>. Frames carry only what every member of the room sees, so compression cannot
+    /// leak a secret through message sizes.</value>
+    public bool EnableCompression { get; set; } = true;
+
+    /// <summary>
     /// Gets or sets how often every connected participant is written to the store again, so that one who stays
     /// still is never pruned as stale. Keep it well under the store's stale-after time.
     /// </summary>

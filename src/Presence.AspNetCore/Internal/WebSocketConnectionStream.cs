@@ -1,0 +1,83 @@
+using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Http;
+
+namespace Presence.AspNetCore.Internal;
+
+/// <summary>
+/// The upgraded connection under a presence WebSocket. The socket reads from it and writes its control frames to it;
+/// the presence transport writes its data frames to it directly, already framed (and compressed) once for every
+/// recipient. Writes are serialised, one whole frame per call, so the two writers never interleave.
+/// </summary>
+/// <remarks>
+/// As ASP.NET Core's own WebSocket middleware does, disposing the stream after the socket was aborted aborts the HTTP
+/// connection: the server's stream alone cannot tell an abort from a graceful end.
+/// </remarks>
+internal sealed class WebSocketConnectionStream(HttpContext context, Stream inner) : Stream
+{
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+
+    /// <summary>Gets or sets the socket over this stream, once it is created.</summary>
+    public WebSocket? WebSocket { get; set; }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        inner.ReadAsync(buffer, cancellationToken);
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        inner.ReadAsync(buffer, offset, count, cancellationToken);
+
+    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+    /// <summary>Writes one or more whole frames, after any write in progress.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+    public override void Flush() => inner.Flush();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            if (WebSocket?.State == WebSocketState.Aborted)
+            {
+                context.Abort();
+            }
+
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

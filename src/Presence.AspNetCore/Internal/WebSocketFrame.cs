@@ -1,0 +1,84 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+
+namespace Presence.AspNetCore.Internal;
+
+/// <summary>
+/// Encodes whole server-to-client text frames (RFC 6455 section 5.2): unmasked, so the bytes are the same for every
+/// recipient and one encoding serves them all.
+/// </summary>
+internal static class WebSocketFrame
+{
+    /// <summary>The longest header: two bytes and a 64-bit length.</summary>
+    public const int MaximumHeaderLength = 10;
+
+    private const byte FinText = 0x81;
+    private const byte Rsv1 = 0x40;
+
+    // RFC 7692 section 7.2.1: a message is deflated with a sync flush, whose empty block ends in these four bytes,
+    // and they are left off on the wire (the receiver adds them back).
+    private static ReadOnlySpan<byte> SyncFlushTail => [0x00, 0x00, 0xFF, 0xFF];
+
+    /// <summary>Writes the header of a final text frame of <paramref name="payloadLength"/> bytes.</summary>
+    /// <returns>The header's length.</returns>
+    public static int WriteHeader(Span<byte> destination, int payloadLength, bool compressed)
+    {
+        destination[0] = (byte)(FinText | (compressed ? Rsv1 : 0));
+        if (payloadLength < 126)
+        {
+            destination[1] = (byte)payloadLength;
+            return 2;
+        }
+
+        if (payloadLength <= ushort.MaxValue)
+        {
+            destination[1] = 126;
+            BinaryPrimitives.WriteUInt16BigEndian(destination[2..], (ushort)payloadLength);
+            return 4;
+        }
+
+        destination[1] = 127;
+        BinaryPrimitives.WriteUInt64BigEndian(destination[2..], (ulong)payloadLength);
+        return 10;
+    }
+
+    /// <summary>Encodes a whole uncompressed frame carrying <paramref name="payload"/>.</summary>
+    public static byte[] Encode(ReadOnlySpan<byte> payload)
+    {
+        Span<byte> header = stackalloc byte[MaximumHeaderLength];
+        var headerLength = WriteHeader(header, payload.Length, compressed: false);
+        var frame = GC.AllocateUninitializedArray<byte>(headerLength + payload.Length);
+        header[..headerLength].CopyTo(frame);
+        payload.CopyTo(frame.AsSpan(headerLength));
+        return frame;
+    }
+
+    /// <summary>
+    /// Encodes a whole frame carrying <paramref name="payload"/> deflated, as a message of its own (no context
+    /// takeover). Returns <see langword="null"/> when deflating does not make it shorter.
+    /// </summary>
+    public static byte[]? EncodeDeflated(ReadOnlySpan<byte> payload)
+    {
+        using var deflated = new MemoryStream(payload.Length / 2 + 64);
+        using (var deflate = new DeflateStream(deflated, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            deflate.Write(payload);
+
+            // A flush, not the end of the stream: it ends in an empty stored block, whose tail is dropped below.
+            deflate.Flush();
+            var written = deflated.GetBuffer().AsSpan(0, (int)deflated.Length);
+            if (!written.EndsWith(SyncFlushTail) || written.Length - SyncFlushTail.Length >= payload.Length)
+            {
+                return null;
+            }
+
+            var body = written[..^SyncFlushTail.Length];
+            Span<byte> header = stackalloc byte[MaximumHeaderLength];
+            var headerLength = WriteHeader(header, body.Length, compressed: true);
+            var frame = GC.AllocateUninitializedArray<byte>(headerLength + body.Length);
+            header[..headerLength].CopyTo(frame);
+            body.CopyTo(frame.AsSpan(headerLength));
+            return frame;
+        }
+    }
+}
