@@ -41,6 +41,7 @@ var senders = clients.Select(c => Task.Run(() => c.SendLoopAsync(stop.Token))).T
 
 await Task.Delay(options.Warmup);
 var cpuBefore = options.ServerPid is { } pid ? ServerProcess.CpuSeconds(pid) : default;
+var ownCpuBefore = Environment.CpuUsage.TotalTime;
 var memory = new List<double>();
 run.OpenWindow(options.Duration);
 var started = DateTime.UtcNow;
@@ -57,6 +58,7 @@ var cpuAfter = options.ServerPid is { } id ? ServerProcess.CpuSeconds(id) : (Use
 var userCpu = cpuAfter.User - cpuBefore.User;
 var systemCpu = cpuAfter.System - cpuBefore.System;
 var cpu = userCpu + systemCpu;
+var ownCpu = (Environment.CpuUsage.TotalTime - ownCpuBefore).TotalSeconds;
 
 // Updates sent at the end of the window may still be on their way.
 await Task.Delay(TimeSpan.FromSeconds(2));
@@ -95,11 +97,13 @@ var result = new
     serverSystemCpuSeconds = Math.Round(systemCpu, 2),
     serverCpuSecondsPerMillionDeliveries = run.Delivered == 0 ? double.NaN : Math.Round(cpu / (run.Delivered / 1e6), 3),
     deliveriesPerServerCpuSecond = Math.Round(run.Delivered / cpu),
+    loadToolCpuSeconds = Math.Round(ownCpu, 2),
     serverRssMb = memory.Select(m => Math.Round(m, 1)).ToArray(),
 };
 
 Console.WriteLine($"connections {result.connections}, sent {result.sent}, delivered {result.delivered} of {result.expected} ({result.deliveredPercent} %), {result.deliveriesPerSecond}/s");
 Console.WriteLine($"latency p50 {result.p50Ms} ms, p90 {result.p90Ms} ms, p99 {result.p99Ms} ms, max {result.maxMs} ms; errors {result.errors}, closed by server {result.closedByServer}");
+Console.WriteLine($"load tool CPU {result.loadToolCpuSeconds} s over {seconds} s");
 if (options.ServerPid is not null)
 {
     Console.WriteLine($"server CPU {result.serverCpuSeconds} s (user {result.serverUserCpuSeconds}, system {result.serverSystemCpuSeconds}) = {result.serverCpuSecondsPerMillionDeliveries} s per million deliveries ({result.deliveriesPerServerCpuSecond}/CPU-s); RSS MB {string.Join(" ", result.serverRssMb)}");

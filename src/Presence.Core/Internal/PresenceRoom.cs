@@ -12,6 +12,7 @@ internal sealed class PresenceRoom
     // Copied on every join and leave, so that a broadcast reads it without a lock or an allocation.
     private PresenceConnection[] _members = [];
     private bool _retired;
+    private int _v1Members;
     private int _v2Members;
 
     public PresenceRoom(string name) => Name = name;
@@ -37,6 +38,9 @@ internal sealed class PresenceRoom
 
     /// <summary>Gets a value telling whether any member speaks protocol v2, and so needs the tick's frames.</summary>
     public bool HasV2Members => Volatile.Read(ref _v2Members) > 0;
+
+    /// <summary>Gets a value telling whether any member speaks protocol v1, and so gets each event at once.</summary>
+    public bool HasV1Members => Volatile.Read(ref _v1Members) > 0;
 
     /// <summary>
     /// Adds a member. Returns <see langword="false"/> when the room has been retired and a new one must be made.
@@ -95,6 +99,12 @@ internal sealed class PresenceRoom
     /// <summary>Hands the same frame at once to every protocol v1 member but <paramref name="skip"/>.</summary>
     public void BroadcastV1(in OutboundFrame frame, PresenceConnection? skip = null)
     {
+        // A room of v2 members only, as with the board, is not walked for every cursor move.
+        if (!HasV1Members)
+        {
+            return;
+        }
+
         foreach (var member in Members)
         {
             if (member != skip && member.Version == PresenceProtocolVersion.V1)
@@ -121,6 +131,10 @@ internal sealed class PresenceRoom
         if (connection.Version == PresenceProtocolVersion.V2)
         {
             _v2Members += delta;
+        }
+        else
+        {
+            _v1Members += delta;
         }
     }
 }
