@@ -20,6 +20,7 @@ public sealed class WebSocketPresenceTransport : IPresenceTransport, IDisposable
 
     private readonly WebSocket _socket;
     private readonly WebSocketConnectionStream? _connection;
+    private readonly SharedFrameCache? _frames;
     private readonly bool _deflate;
     private readonly int _maximumMessageSize;
     private byte[] _buffer;
@@ -41,6 +42,7 @@ public sealed class WebSocketPresenceTransport : IPresenceTransport, IDisposable
         : this(accepted.Socket, maximumMessageSize)
     {
         _connection = accepted.Connection;
+        _frames = accepted.Frames;
         _deflate = accepted.Deflate;
     }
 
@@ -109,7 +111,7 @@ public sealed class WebSocketPresenceTransport : IPresenceTransport, IDisposable
             return default;
         }
 
-        if (SharedFrame.TryGet(message, out var shared))
+        if (_frames!.TryGet(message, out var shared))
         {
             return _connection.WriteAsync(_deflate ? shared.Deflated : shared.Plain, cancellationToken);
         }

@@ -14,6 +14,8 @@ internal sealed partial class PresenceEndpointHandler(
     IHostApplicationLifetime lifetime,
     ILogger<PresenceEndpointHandler> logger)
 {
+    private readonly SharedFrameCache _frames = new();
+
     public async Task HandleAsync(HttpContext context)
     {
         if (WebSocketHandshake.TryRead(context) is not { } handshake)
@@ -47,7 +49,8 @@ internal sealed partial class PresenceEndpointHandler(
         var accepted = await handshake.AcceptAsync(
             v2 ? PresenceProtocol.V2SubProtocol : null,
             options.Value.EnableCompression,
-            webSocketOptions.Value).ConfigureAwait(false);
+            webSocketOptions.Value,
+            _frames).ConfigureAwait(false);
         using var socket = accepted.Socket;
         using var transport = new WebSocketPresenceTransport(accepted, options.Value.MaximumMessageSize);
         await engine.RunAsync(transport, request, lifetime.ApplicationStopping).ConfigureAwait(false);

@@ -7,6 +7,15 @@ namespace Presence.AspNetCore.Internal;
 /// Encodes whole server-to-client text frames (RFC 6455 section 5.2): unmasked, so the bytes are the same for every
 /// recipient and one encoding serves them all.
 /// </summary>
+/// <remarks>
+/// <code>
+/// byte 0    FIN=1 | RSV1 (1 when the payload is deflated, RFC 7692) | RSV2=0 | RSV3=0 | opcode=1 (text)
+/// byte 1    MASK=0 | length: 0-125, or 126 then a 16-bit length, or 127 then a 64-bit length (big-endian)
+/// then      the payload: the UTF-8 message, or its deflated bytes without the final 00 00 FF FF
+/// </code>
+/// Only a client that agreed to permessage-deflate ever gets RSV1 set; to any other, every frame is plain, as any
+/// WebSocket client reads it.
+/// </remarks>
 internal static class WebSocketFrame
 {
     /// <summary>The longest header: two bytes and a 64-bit length.</summary>

@@ -66,7 +66,8 @@ internal sealed class WebSocketHandshake
     /// <param name="subProtocol">The subprotocol chosen among <see cref="RequestedProtocols"/>, if any.</param>
     /// <param name="offerCompression">Whether to accept a permessage-deflate offer.</param>
     /// <param name="options">Keep-alive settings, as configured for ASP.NET Core's WebSockets.</param>
-    public async Task<AcceptedWebSocket> AcceptAsync(string? subProtocol, bool offerCompression, WebSocketOptions options)
+    /// <param name="frames">The endpoint's shared encodings, for the transport to write from.</param>
+    public async Task<AcceptedWebSocket> AcceptAsync(string? subProtocol, bool offerCompression, WebSocketOptions options, SharedFrameCache frames)
     {
         var response = _context.Response.Headers;
         if (subProtocol is not null)
@@ -110,7 +111,7 @@ internal sealed class WebSocketHandshake
                 : null,
         });
         stream.WebSocket = socket;
-        return new AcceptedWebSocket(socket, stream, deflate);
+        return new AcceptedWebSocket(socket, stream, deflate, frames);
     }
 
     private static bool Contains(string[] values, string token) =>
