@@ -47,6 +47,8 @@ public sealed class WebSocketPresenceTransport : IPresenceTransport, IDisposable
     }
 
     /// <inheritdoc />
+    // Called once per message for the connection's whole life: its state machine comes from a pool.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<TransportMessage> ReceiveAsync(CancellationToken cancellationToken = default)
     {
         var length = 0;
