@@ -151,10 +151,12 @@ internal sealed class LoadClient(int index, LoadRun run)
         }
     }
 
-    // Finds every {"type":"cursor","user":{"id":"c<n>","x":<seq>,…}} in a v1 message or a v2 frame.
-    private void Scan(ReadOnlySpan<byte> frame, long receivedAt)
+    // Finds every {"type":"cursor","user":{"id":"c<n>","x":<seq>,…}} in a v1 message or a v2 frame, or, with
+    // SignalR's names, {"target":"cursor","arguments":[{"id":…}]} in one hub record.
+    private void Scan(ReadOnlySpan<byte> json, long receivedAt)
     {
-        var reader = new Utf8JsonReader(frame);
+        var (kindProperty, userProperty) = run.Options.SignalR ? (TargetProperty, ArgumentsProperty) : (TypeProperty, UserProperty);
+        var reader = new Utf8JsonReader(json);
         var isCursor = false;
         while (reader.Read())
         {
@@ -163,44 +165,25 @@ internal sealed class LoadClient(int index, LoadRun run)
                 continue;
             }
 
-            if (reader.ValueTextEquals(TypeProperty))
+            if (reader.ValueTextEquals(kindProperty))
             {
                 reader.Read();
                 isCursor = reader.ValueTextEquals(CursorType);
             }
-            else if (reader.ValueTextEquals(UserProperty))
+            else if (reader.ValueTextEquals(userProperty) && reader.Read() && (reader.TokenType != JsonTokenType.StartArray || reader.Read())
+                && reader.TokenType == JsonTokenType.StartObject)
             {
-                reader.Read();
                 ReadUser(ref reader, isCursor, receivedAt);
             }
         }
     }
 
-    // Finds {"type":1,"target":"cursor","arguments":[{"id":"c<n>","x":<seq>,…}]} in each record of a SignalR message.
+    // A SignalR message holds one or more records, each ended by 0x1E.
     private void ScanRecords(ReadOnlySpan<byte> message, long receivedAt)
     {
         while (message.IndexOf(RecordSeparator) is var end and >= 0)
         {
-            var reader = new Utf8JsonReader(message[..end]);
-            var isCursor = false;
-            while (reader.Read())
-            {
-                if (reader.TokenType != JsonTokenType.PropertyName)
-                {
-                    continue;
-                }
-
-                if (reader.ValueTextEquals(TargetProperty))
-                {
-                    reader.Read();
-                    isCursor = reader.ValueTextEquals(CursorType);
-                }
-                else if (reader.ValueTextEquals(ArgumentsProperty) && reader.Read() && reader.Read() && reader.TokenType == JsonTokenType.StartObject)
-                {
-                    ReadUser(ref reader, isCursor, receivedAt);
-                }
-            }
-
+            Scan(message[..end], receivedAt);
             message = message[(end + 1)..];
         }
     }

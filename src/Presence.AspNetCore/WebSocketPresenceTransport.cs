@@ -24,7 +24,6 @@ public sealed class WebSocketPresenceTransport : IPresenceTransport, IDisposable
     private readonly bool _deflate;
     private readonly int _maximumMessageSize;
     private byte[] _buffer;
-    private volatile bool _closeSent;
 
     /// <summary>Creates a transport over an open WebSocket.</summary>
     /// <param name="socket">The socket; the transport closes it but does not dispose it.</param>
@@ -107,7 +106,7 @@ public sealed class WebSocketPresenceTransport : IPresenceTransport, IDisposable
             return _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
         }
 
-        if (_closeSent)
+        if (_socket.State is WebSocketState.CloseSent or WebSocketState.Closed)
         {
             // Nothing may follow a close frame (RFC 6455 section 5.5.1).
             return default;
@@ -126,7 +125,6 @@ public sealed class WebSocketPresenceTransport : IPresenceTransport, IDisposable
     {
         if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {
-            _closeSent = true;
             await _socket.CloseOutputAsync((WebSocketCloseStatus)status, Describe(status), cancellationToken).ConfigureAwait(false);
         }
     }

@@ -52,15 +52,7 @@ internal static class WebSocketFrame
     }
 
     /// <summary>Encodes a whole uncompressed frame carrying <paramref name="payload"/>.</summary>
-    public static byte[] Encode(ReadOnlySpan<byte> payload)
-    {
-        Span<byte> header = stackalloc byte[MaximumHeaderLength];
-        var headerLength = WriteHeader(header, payload.Length, compressed: false);
-        var frame = GC.AllocateUninitializedArray<byte>(headerLength + payload.Length);
-        header[..headerLength].CopyTo(frame);
-        payload.CopyTo(frame.AsSpan(headerLength));
-        return frame;
-    }
+    public static byte[] Encode(ReadOnlySpan<byte> payload) => Assemble(payload, compressed: false);
 
     /// <summary>
     /// Encodes a whole frame carrying <paramref name="payload"/> deflated, as a message of its own (no context
@@ -81,13 +73,18 @@ internal static class WebSocketFrame
                 return null;
             }
 
-            var body = written[..^SyncFlushTail.Length];
-            Span<byte> header = stackalloc byte[MaximumHeaderLength];
-            var headerLength = WriteHeader(header, body.Length, compressed: true);
-            var frame = GC.AllocateUninitializedArray<byte>(headerLength + body.Length);
-            header[..headerLength].CopyTo(frame);
-            body.CopyTo(frame.AsSpan(headerLength));
-            return frame;
+            return Assemble(written[..^SyncFlushTail.Length], compressed: true);
         }
+    }
+
+    // One exact-size array: the header, then the payload as it goes on the wire.
+    private static byte[] Assemble(ReadOnlySpan<byte> body, bool compressed)
+    {
+        Span<byte> header = stackalloc byte[MaximumHeaderLength];
+        var headerLength = WriteHeader(header, body.Length, compressed);
+        var frame = GC.AllocateUninitializedArray<byte>(headerLength + body.Length);
+        header[..headerLength].CopyTo(frame);
+        body.CopyTo(frame.AsSpan(headerLength));
+        return frame;
     }
 }
