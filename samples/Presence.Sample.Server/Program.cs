@@ -1,6 +1,15 @@
 using Microsoft.Extensions.FileProviders;
 using Presence;
 
+// Socket completions run on the socket engine's thread instead of waking a thread-pool worker each: Kestrel only moves
+// the bytes into the connection's buffer there, and v2 clients' messages are then read on the tick
+// (docs/benchmarks.md measures it). The runtime reads the variable once, before the first socket; an operator's own
+// setting wins.
+if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)
+{
+    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+}
+
 var builder = WebApplication.CreateBuilder(args);
 var presence = builder.Services.AddPresence();
 

@@ -123,6 +123,8 @@ public sealed class WebSocketPresenceTransport : IPresenceTransport, IDisposable
     /// <inheritdoc />
     public async ValueTask CloseAsync(PresenceCloseStatus status, CancellationToken cancellationToken = default)
     {
+        // The client's answer must not wait for a tick.
+        _connection?.StopWaitingForTicks();
         if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {
             await _socket.CloseOutputAsync((WebSocketCloseStatus)status, Describe(status), cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -15,11 +17,13 @@ namespace Presence.Testing;
 public sealed class KestrelPresenceServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly X509Certificate2? _certificate;
 
-    private KestrelPresenceServer(WebApplication app, Uri baseAddress)
+    private KestrelPresenceServer(WebApplication app, Uri baseAddress, X509Certificate2? certificate)
     {
         _app = app;
         BaseAddress = baseAddress;
+        _certificate = certificate;
     }
 
     public Uri BaseAddress { get; }
@@ -32,10 +36,20 @@ public sealed class KestrelPresenceServer : IAsyncDisposable
         Action<PresenceOptions>? configure = null,
         IEnumerable<KeyValuePair<string, string?>>? settings = null,
         Action<IPresenceBuilder>? presence = null,
-        HttpProtocols protocols = HttpProtocols.Http1AndHttp2)
+        HttpProtocols protocols = HttpProtocols.Http1AndHttp2,
+        bool https = false)
     {
+        var certificate = https ? CreateCertificate() : null;
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = protocols));
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            listen.Protocols = protocols;
+            if (certificate is not null)
+            {
+                listen.UseHttps(certificate);
+            }
+        }));
         builder.Logging.ClearProviders();
         if (settings is not null)
         {
@@ -49,7 +63,7 @@ public sealed class KestrelPresenceServer : IAsyncDisposable
         await app.StartAsync();
 
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        return new KestrelPresenceServer(app, new Uri(address));
+        return new KestrelPresenceServer(app, new Uri(address), certificate);
     }
 
     public async Task<WebSocketTestClient> ConnectAsync(
@@ -61,10 +75,28 @@ public sealed class KestrelPresenceServer : IAsyncDisposable
         bool deflate = false)
     {
         var uri = WebSocketUris.Create(BaseAddress, "/ws", id, name, color, room);
-        return await WebSocketTestClient.ConnectAsync(uri, version, deflate);
+        return await WebSocketTestClient.ConnectAsync(uri, version, deflate, _certificate);
     }
 
     public Task StopAsync() => _app.StopAsync();
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        _certificate?.Dispose();
+    }
+
+    // A self-signed certificate for 127.0.0.1, trusted by this server's own clients only.
+    private static X509Certificate2 CreateCertificate()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+
+        // Kestrel needs the private key in a form the platform's TLS can use: a PKCS#12 round trip gives it.
+        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pkcs12), null);
+    }
 }

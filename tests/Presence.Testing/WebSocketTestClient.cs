@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace Presence.Testing;
@@ -23,8 +24,15 @@ public sealed class WebSocketTestClient : PresenceTestClient
     public string? Extensions =>
         _socket.HttpResponseHeaders?.TryGetValue("Sec-WebSocket-Extensions", out var values) == true ? string.Join(", ", values) : null;
 
-    /// <summary>Connects; with <paramref name="deflate"/>, offering permessage-deflate as browsers do, and compressing what it sends.</summary>
-    public static async Task<WebSocketTestClient> ConnectAsync(Uri uri, PresenceProtocolVersion version = PresenceProtocolVersion.V1, bool deflate = false)
+    /// <summary>
+    /// Connects; with <paramref name="deflate"/>, offering permessage-deflate as browsers do, and compressing what it
+    /// sends. Over TLS, it trusts <paramref name="serverCertificate"/> and nothing else.
+    /// </summary>
+    public static async Task<WebSocketTestClient> ConnectAsync(
+        Uri uri,
+        PresenceProtocolVersion version = PresenceProtocolVersion.V1,
+        bool deflate = false,
+        X509Certificate2? serverCertificate = null)
     {
         var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
@@ -36,6 +44,12 @@ public sealed class WebSocketTestClient : PresenceTestClient
         if (deflate)
         {
             socket.Options.DangerousDeflateOptions = new WebSocketDeflateOptions();
+        }
+
+        if (serverCertificate is not null)
+        {
+            socket.Options.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                certificate is not null && certificate.GetCertHashString() == serverCertificate.Thumbprint;
         }
 
         using var timeout = new CancellationTokenSource(DefaultTimeout);

@@ -15,6 +15,7 @@ internal sealed partial class PresenceEndpointHandler(
     ILogger<PresenceEndpointHandler> logger)
 {
     private readonly SharedFrameCache _frames = new();
+    private readonly ReceiveGate _gate = CreateGate(engine);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -50,10 +51,19 @@ internal sealed partial class PresenceEndpointHandler(
             v2 ? PresenceProtocol.V2SubProtocol : null,
             options.Value.EnableCompression,
             webSocketOptions.Value,
-            _frames).ConfigureAwait(false);
+            _frames,
+            v2 ? _gate : null).ConfigureAwait(false);
         using var socket = accepted.Socket;
         using var transport = new WebSocketPresenceTransport(accepted, options.Value.MaximumMessageSize);
         await engine.RunAsync(transport, request, lifetime.ApplicationStopping).ConfigureAwait(false);
+    }
+
+    // A v2 client's messages reach others only in the next tick's frame: its reads wait for the tick (ReceiveGate).
+    private static ReceiveGate CreateGate(PresenceEngine engine)
+    {
+        var gate = new ReceiveGate();
+        engine.OnTickStarting(gate.ReleaseAsync);
+        return gate;
     }
 
     private static partial class Log

@@ -7,7 +7,8 @@ namespace Presence.AspNetCore.Internal;
 /// <summary>
 /// The upgraded connection under a presence WebSocket. The socket reads from it and writes its control frames to it;
 /// the presence transport writes its data frames to it directly, already framed (and compressed) once for every
-/// recipient. Writes are serialised, one whole frame per call, so the two writers never interleave.
+/// recipient. Writes are serialised, one whole frame per call, so the two writers never interleave. Over HTTP/1.1 it
+/// reads through a <see cref="ConnectionInput"/>, which lets a v2 client's reads wait for the engine's tick.
 /// </summary>
 /// <remarks>
 /// As ASP.NET Core's own WebSocket middleware does, disposing the stream after the socket was aborted aborts the HTTP
@@ -16,6 +17,7 @@ namespace Presence.AspNetCore.Internal;
 internal sealed class WebSocketConnectionStream(HttpContext context, Stream inner) : Stream
 {
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private ConnectionInput? _input;
 
     /// <summary>Gets or sets the socket over this stream, once it is created.</summary>
     public WebSocket? WebSocket { get; set; }
@@ -30,13 +32,19 @@ internal sealed class WebSocketConnectionStream(HttpContext context, Stream inne
 
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
+    /// <summary>Reads through <paramref name="input"/> from now on, instead of through the upgraded stream.</summary>
+    public void ReadThrough(ConnectionInput input) => _input = input;
+
+    /// <summary>Lets no read wait for a tick any more: the connection is closing, and its close handshake must not wait.</summary>
+    public void StopWaitingForTicks() => _input?.StopWaitingForTicks();
+
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        inner.ReadAsync(buffer, cancellationToken);
+        _input is { } input ? input.ReadAsync(buffer, cancellationToken) : inner.ReadAsync(buffer, cancellationToken);
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        inner.ReadAsync(buffer, offset, count, cancellationToken);
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
 
     /// <summary>Writes one or more whole frames, after any write in progress.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -70,6 +78,7 @@ internal sealed class WebSocketConnectionStream(HttpContext context, Stream inne
     {
         if (disposing)
         {
+            _input?.Dispose();
             if (WebSocket?.State == WebSocketState.Aborted)
             {
                 context.Abort();

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Timeouts;
@@ -67,7 +68,8 @@ internal sealed class WebSocketHandshake
     /// <param name="offerCompression">Whether to accept a permessage-deflate offer.</param>
     /// <param name="options">Keep-alive settings, as configured for ASP.NET Core's WebSockets.</param>
     /// <param name="frames">The endpoint's shared encodings, for the transport to write from.</param>
-    public async Task<AcceptedWebSocket> AcceptAsync(string? subProtocol, bool offerCompression, WebSocketOptions options, SharedFrameCache frames)
+    /// <param name="gate">Where the socket's reads wait for the engine's tick, for a v2 client; <see langword="null"/> to read at once.</param>
+    public async Task<AcceptedWebSocket> AcceptAsync(string? subProtocol, bool offerCompression, WebSocketOptions options, SharedFrameCache frames, ReceiveGate? gate)
     {
         var response = _context.Response.Headers;
         if (subProtocol is not null)
@@ -100,6 +102,14 @@ internal sealed class WebSocketHandshake
         _context.Features.Get<IHttpRequestTimeoutFeature>()?.DisableTimeout();
 
         var stream = new WebSocketConnectionStream(_context, opaque);
+        if (_connect is null && _context.Features.Get<IConnectionTransportFeature>() is { } transport)
+        {
+            // After an HTTP/1.1 upgrade the connection carries nothing but this socket, and its request stream only
+            // passes reads on to the connection's buffer: reading that buffer directly is the same, with fewer layers,
+            // and lets a v2 client's reads wait for the tick. (HTTP/2 multiplexes the connection: it reads as before.)
+            stream.ReadThrough(new ConnectionInput(transport.Transport.Input, gate));
+        }
+
         var socket = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions
         {
             IsServer = true,

@@ -46,5 +46,8 @@ public sealed partial class PresenceEngine
 
         [LoggerMessage(13, LogLevel.Error, "The presence maintenance loop failed; cursor persistence and refreshes have stopped.", EventName = "MaintenanceFailed")]
         public static partial void MaintenanceFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(14, LogLevel.Error, "Reading the messages of a tick failed.", EventName = "TickStartFailed")]
+        public static partial void TickStartFailed(ILogger logger, Exception exception);
     }
 }

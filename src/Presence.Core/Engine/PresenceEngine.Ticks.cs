@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Presence.Internal;
 
 namespace Presence;
@@ -11,6 +12,14 @@ public sealed partial class PresenceEngine
     private const string CursorTickOwner = "\\tick";
 
     private Task? _ticks;
+    private ImmutableArray<Func<ValueTask>> _tickStarting = [];
+
+    /// <summary>
+    /// Registers what runs on each tick before its frames are built. A transport that reads its v2 clients' messages
+    /// on the tick, rather than waking for each, hands them to the engine here, in time for this tick's frames.
+    /// </summary>
+    internal void OnTickStarting(Func<ValueTask> callback) =>
+        ImmutableInterlocked.Update(ref _tickStarting, static (callbacks, callback) => callbacks.Add(callback), callback);
 
     private ValueTask AnnounceAsync(PresenceRoom room, byte[] message, string participantId, bool isCursor, PresenceConnection? skip)
     {
@@ -48,6 +57,11 @@ public sealed partial class PresenceEngine
         {
             while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
             {
+                foreach (var starting in _tickStarting)
+                {
+                    await StartTickAsync(starting).ConfigureAwait(false);
+                }
+
                 foreach (var room in _rooms.Values)
                 {
                     await FlushAsync(room).ConfigureAwait(false);
@@ -60,6 +74,19 @@ public sealed partial class PresenceEngine
         catch (Exception ex)
         {
             Log.MaintenanceFailed(_logger, ex);
+        }
+    }
+
+    private async ValueTask StartTickAsync(Func<ValueTask> starting)
+    {
+        try
+        {
+            await starting().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The ticks go on: the frames of this tick, and the reads of the next, matter more than one failure.
+            Log.TickStartFailed(_logger, ex);
         }
     }
 

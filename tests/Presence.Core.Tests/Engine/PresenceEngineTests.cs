@@ -74,6 +74,44 @@ public sealed class PresenceEngineTests
     }
 
     [Fact]
+    public async Task TickStartingCallbacks_RunOnEveryTick_AndOneThatThrowsStopsNeitherTheOthersNorTheTicks()
+    {
+        await using var host = new EngineHost(timeProvider: _time);
+        var ticks = 0;
+        host.Engine.OnTickStarting(() => throw new InvalidOperationException("a failing reader"));
+        host.Engine.OnTickStarting(() =>
+        {
+            Interlocked.Increment(ref ticks);
+            return default;
+        });
+        await using var watcher = host.Connect("watcher", room: Room, version: PresenceProtocolVersion.V2);
+        await watcher.WaitForAsync<SnapshotMessage>();
+
+        for (var expected = 1; expected <= 3; expected++)
+        {
+            _time.Advance(host.Options.TickInterval);
+            await Eventually.HoldsAsync(() => Volatile.Read(ref ticks) >= expected);
+        }
+
+        // And the ticks still carry frames.
+        await using var mover = host.Connect("mover", room: Room, version: PresenceProtocolVersion.V2);
+        await mover.WaitForAsync<SnapshotMessage>();
+        await mover.SendCursorAsync(0.25, 0.5);
+        using var stop = new CancellationTokenSource();
+        var clock = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                _time.Advance(host.Options.TickInterval);
+                await Task.Delay(10);
+            }
+        });
+        await watcher.WaitForAsync<CursorMessage>(c => c.User.X == 0.25);
+        await stop.CancelAsync();
+        await clock;
+    }
+
+    [Fact]
     public async Task AClientThatNeverReads_IsAborted_AndTheOthersKeepReceiving()
     {
         await using var host = new EngineHost(options: new PresenceOptions { SendTimeout = TimeSpan.FromMilliseconds(500), OutboxCapacity = 4096 });
