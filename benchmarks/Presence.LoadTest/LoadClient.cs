@@ -67,11 +67,12 @@ internal sealed class LoadClient(int index, LoadRun run)
     public async Task SendLoopAsync(CancellationToken stop)
     {
         var interval = TimeSpan.FromSeconds(1 / run.Options.Rate);
-        await Task.Delay(TimeSpan.FromTicks(interval.Ticks * Index / Math.Max(1, run.Options.Clients)), stop).ConfigureAwait(false);
-        using var timer = new PeriodicTimer(interval);
         var buffer = new byte[64];
         try
         {
+            // Clients start evenly spread over one interval; at a low rate the run may end before some start.
+            await Task.Delay(TimeSpan.FromTicks(interval.Ticks * Index / Math.Max(1, run.Options.Clients)), stop).ConfigureAwait(false);
+            using var timer = new PeriodicTimer(interval);
             do
             {
                 _sequence = (_sequence % 999_998) + 1;
