@@ -202,7 +202,9 @@ internal sealed class ConnectionInput : IValueTaskSource<int>
     }
 
     // Copies what fits and consumes exactly that, so that what is left is still unread; false when the result held
-    // nothing and the input goes on.
+    // nothing and the input goes on. A cancelled read is not the end: the server cancels the pending read of every
+    // connection when it stops (to end HTTP/1.1 keep-alive waits), and an upgraded connection reads on, as Kestrel's
+    // own upgraded request body does, until its close handshake is done.
     private bool Take(ReadResult result, Span<byte> destination, out int count)
     {
         var buffer = result.Buffer;
@@ -211,14 +213,14 @@ internal sealed class ConnectionInput : IValueTaskSource<int>
             // A read of no bytes tells that some are there (or that the input ended), and takes none.
             _input.AdvanceTo(buffer.Start);
             count = 0;
-            return !buffer.IsEmpty || result.IsCompleted || result.IsCanceled;
+            return !buffer.IsEmpty || result.IsCompleted;
         }
 
         if (buffer.IsEmpty)
         {
             _input.AdvanceTo(buffer.End);
             count = 0;
-            return result.IsCompleted || result.IsCanceled;
+            return result.IsCompleted;
         }
 
         count = (int)Math.Min(buffer.Length, destination.Length);

@@ -143,6 +143,31 @@ public sealed class ConnectionInputTests
     }
 
     [Fact]
+    public async Task TheServerCancellingPendingReads_AsItDoesWhenItStops_EndsNoRead()
+    {
+        // Without a gate: the read waits on the pipe, the server cancels it, and it goes on waiting for the bytes.
+        var direct = new ConnectionInput(_pipe.Reader, gate: null);
+        var buffer = new byte[16];
+        var read = direct.ReadAsync(buffer, CancellationToken.None);
+        _pipe.Reader.CancelPendingRead();
+        await Task.Delay(50);
+        Assert.False(read.IsCompleted);
+        await _pipe.Writer.WriteAsync("after"u8.ToArray());
+        Assert.Equal("after", Text(buffer, await read.AsTask().WaitAsync(TimeSpan.FromSeconds(30))));
+
+        // With a gate: the cancellation is what the release finds, and the read still waits.
+        var gate = new ReceiveGate();
+        var gated = new ConnectionInput(_pipe.Reader, gate);
+        var waiting = gated.ReadAsync(buffer, CancellationToken.None);
+        _pipe.Reader.CancelPendingRead();
+        await gate.ReleaseAsync();
+        Assert.False(waiting.IsCompleted);
+        await _pipe.Writer.WriteAsync("later"u8.ToArray());
+        await gate.ReleaseAsync();
+        Assert.Equal("later", Text(buffer, await waiting));
+    }
+
+    [Fact]
     public async Task AReaderOverAStream_NeverWaitsForTicks_ForItIsOnlyFilledWhenRead()
     {
         // As under TLS: nothing reaches this reader's buffer unless someone reads it.
