@@ -15,6 +15,14 @@ namespace Presence.AspNetCore.Internal;
 /// </remarks>
 internal sealed class ConnectionInput : IValueTaskSource<int>
 {
+    /// <summary>
+    /// The bytes a connection whose reads wait for ticks may take in one tick. Its messages are handled on the tick's
+    /// thread, so a client that sends faster than they are handled must not keep that thread to itself: past this,
+    /// its reads wait for the next tick, its bytes stay in the server's buffer, and when that fills, TCP slows the
+    /// client down. A cursor update is under 100 bytes; a message at the size limit takes a few ticks.
+    /// </summary>
+    internal const int ReadBudgetPerTick = 8 * 1024;
+
     // A Pipe's reader sees bytes as soon as its writer, the server's socket loop, pushes them, so TryRead finds whatever
     // has arrived. A reader over a stream (TLS puts one under the request) pulls only when it is read: it cannot wait.
     private static readonly Type PushedReaderType = new Pipe().Reader.GetType();
@@ -24,9 +32,11 @@ internal sealed class ConnectionInput : IValueTaskSource<int>
     private ReceiveGate? _gate;
     private ManualResetValueTaskSourceCore<int> _waitingRead;
     private Memory<byte> _waitingBuffer;
+    private CancellationToken _waitingToken;
     private CancellationTokenRegistration _waitingCancellation;
     private bool _isWaiting;
     private bool _disposed;
+    private int _budget = ReadBudgetPerTick;
 
     /// <summary>Reads <paramref name="input"/>; a read waits for <paramref name="gate"/>'s release when there is one and the input can wait.</summary>
     public ConnectionInput(PipeReader input, ReceiveGate? gate)
@@ -53,8 +63,29 @@ internal sealed class ConnectionInput : IValueTaskSource<int>
     /// <summary>Reads what is buffered, up to the size of <paramref name="destination"/>; 0 at the end of the input.</summary>
     public ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken)
     {
-        if (TryReadBuffered(destination.Span, out var count))
+        try
         {
+            return ReadOrWait(destination, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            // A broken connection (a reset, for one) surfaces from the buffer's read: it ends this read.
+            return ValueTask.FromException<int>(ex);
+        }
+    }
+
+    private ValueTask<int> ReadOrWait(Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _gate) is null)
+        {
+            if (TryReadBuffered(destination.Span, out var count))
+            {
+                return new ValueTask<int>(count);
+            }
+        }
+        else if (_budget > 0 && TryReadBuffered(WithinBudget(destination.Span), out var count))
+        {
+            _budget -= count;
             return new ValueTask<int>(count);
         }
 
@@ -64,6 +95,7 @@ internal sealed class ConnectionInput : IValueTaskSource<int>
             {
                 _waitingRead.Reset();
                 _waitingBuffer = destination;
+                _waitingToken = cancellationToken;
                 _isWaiting = true;
                 _waitingCancellation = cancellationToken.UnsafeRegister(static state => ((ConnectionInput)state!).EndWaitingRead(new OperationCanceledException()), this);
                 gate.Wait(this);
@@ -77,7 +109,8 @@ internal sealed class ConnectionInput : IValueTaskSource<int>
     /// <summary>Completes a waiting read if its connection has bytes or has ended. Called by the gate.</summary>
     public ReadResumption TryResumeRead()
     {
-        int count;
+        int count = 0;
+        Exception? failure = null;
         lock (_lock)
         {
             if (!_isWaiting)
@@ -87,22 +120,41 @@ internal sealed class ConnectionInput : IValueTaskSource<int>
 
             try
             {
-                if (!TryReadBuffered(_waitingBuffer.Span, out count))
+                // A new tick, a new budget.
+                _budget = ReadBudgetPerTick;
+                if (!TryReadBuffered(WithinBudget(_waitingBuffer.Span), out count))
                 {
                     return ReadResumption.StillWaiting;
                 }
+
+                _budget -= count;
             }
             catch (InvalidOperationException)
             {
                 // The server completed the input under the read: the connection is over.
                 count = 0;
             }
+            catch (Exception ex)
+            {
+                // The connection broke (a reset, for one): the read ends with the error, as an awaited read would.
+                failure = ex;
+            }
 
             _isWaiting = false;
         }
 
+        if (failure is not null)
+        {
+            _waitingCancellation.Dispose();
+            _waitingBuffer = default;
+            _waitingToken = default;
+            _waitingRead.SetException(failure);
+            return ReadResumption.Resumed;
+        }
+
         _waitingCancellation.Dispose();
         _waitingBuffer = default;
+        _waitingToken = default;
 
         // The caller's continuation runs here, on the tick's thread, and handles the message before the tick's frames.
         _waitingRead.SetResult(count);
@@ -113,6 +165,7 @@ internal sealed class ConnectionInput : IValueTaskSource<int>
     public void StopWaitingForTicks()
     {
         Memory<byte> destination;
+        CancellationToken cancellationToken;
         lock (_lock)
         {
             _gate = null;
@@ -123,10 +176,11 @@ internal sealed class ConnectionInput : IValueTaskSource<int>
 
             _isWaiting = false;
             destination = _waitingBuffer;
+            cancellationToken = _waitingToken;
         }
 
         _waitingCancellation.Dispose();
-        _ = CompleteWaitingReadAsync(destination);
+        _ = CompleteWaitingReadAsync(destination, cancellationToken);
     }
 
     /// <summary>Ends a waiting read; no read waits from now on.</summary>
@@ -163,11 +217,11 @@ internal sealed class ConnectionInput : IValueTaskSource<int>
         _waitingRead.SetException(exception);
     }
 
-    private async Task CompleteWaitingReadAsync(Memory<byte> destination)
+    private async Task CompleteWaitingReadAsync(Memory<byte> destination, CancellationToken cancellationToken)
     {
         try
         {
-            var count = await ReadBufferedAsync(destination, CancellationToken.None).ConfigureAwait(false);
+            var count = await ReadBufferedAsync(destination, cancellationToken).ConfigureAwait(false);
             _waitingBuffer = default;
             _waitingRead.SetResult(count);
         }
@@ -177,6 +231,9 @@ internal sealed class ConnectionInput : IValueTaskSource<int>
             _waitingRead.SetException(ex);
         }
     }
+
+    private Span<byte> WithinBudget(Span<byte> destination) =>
+        destination.Length > _budget ? destination[.._budget] : destination;
 
     private bool TryReadBuffered(Span<byte> destination, out int count)
     {

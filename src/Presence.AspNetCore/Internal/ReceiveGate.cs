@@ -56,6 +56,7 @@ internal sealed class ReceiveGate
 
             released = _waiting;
             _waiting = _spare;
+            _spare = [];
         }
 
         var workers = Math.Min(Environment.ProcessorCount, (released.Count + ReadsPerWorker - 1) / ReadsPerWorker);
@@ -85,20 +86,35 @@ internal sealed class ReceiveGate
         Recycle(released);
     }
 
-    private void Resume(List<ConnectionInput> streams, int start, int count)
+    private void Resume(List<ConnectionInput> inputs, int start, int count)
     {
         for (var i = start; i < start + count; i++)
         {
-            if (streams[i].TryResumeRead() == ReadResumption.StillWaiting)
+            var input = inputs[i];
+            try
             {
-                Wait(streams[i]);
+                if (input.TryResumeRead() == ReadResumption.StillWaiting)
+                {
+                    Wait(input);
+                }
+            }
+            catch (Exception)
+            {
+                // Not expected (a broken connection ends its read with the error): should one throw all the same, its
+                // read goes on waiting for the bytes, as outside the gate, and the other reads of this tick go on.
+                input.StopWaitingForTicks();
             }
         }
     }
 
+    // The released list becomes the spare for the next tick. Reads parked meanwhile went to the other list, which the
+    // swap made the waiting one, so nothing is cleared that was not released.
     private void Recycle(List<ConnectionInput> released)
     {
         released.Clear();
-        _spare = released;
+        lock (_lock)
+        {
+            _spare = released;
+        }
     }
 }

@@ -284,7 +284,30 @@ public sealed partial class PresenceEngine : IAsyncDisposable
     {
         connection.BeginClose(connection.CloseStatus ?? PresenceCloseStatus.NormalClosure);
         await connection.Closing.ConfigureAwait(false);
+        if (connection.CloseStatus == PresenceCloseStatus.MessageTooBig)
+        {
+            await DrainAsync(connection).ConfigureAwait(false);
+        }
+
         connection.Dispose();
+    }
+
+    // The receive loop stopped at a message too big, its leave is announced and the close sent. What the client sends
+    // until it answers the close (the rest of that message, anything else) is read and dropped, so that the connection
+    // ends with the handshake rather than with unread bytes, which the client would see as a reset. The close timeout
+    // bounds how long: it aborts the transport, which ends the receive.
+    private static async Task DrainAsync(PresenceConnection connection)
+    {
+        try
+        {
+            while ((await connection.Transport.ReceiveAsync().ConfigureAwait(false)).Type != TransportMessageType.Closed)
+            {
+            }
+        }
+        catch (Exception)
+        {
+            // Aborted or broken: the connection is over either way.
+        }
     }
 
     // Started once per connection by PresenceConnection.BeginClose.

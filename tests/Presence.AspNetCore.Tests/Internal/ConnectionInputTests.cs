@@ -79,6 +79,34 @@ public sealed class ConnectionInputTests
     }
 
     [Fact]
+    public async Task AConnectionReset_EndsItsWaitingReadWithTheError_AndTheOtherReadsOfTheTickGoOn()
+    {
+        var gate = new ReceiveGate();
+        var broken = new ConnectionInput(_pipe.Reader, gate);
+        var other = new Pipe();
+        var healthy = new ConnectionInput(other.Reader, gate);
+        var buffer = new byte[16];
+        var failing = broken.ReadAsync(new byte[16], CancellationToken.None).AsTask();
+        var reading = healthy.ReadAsync(buffer, CancellationToken.None).AsTask();
+
+        // As the server's socket loop does when the client resets the connection.
+        await _pipe.Writer.CompleteAsync(new IOException("Connection reset by peer"));
+        await other.Writer.WriteAsync("fine"u8.ToArray());
+        await gate.ReleaseAsync();
+
+        await Assert.ThrowsAsync<IOException>(() => failing);
+        Assert.Equal("fine", Text(buffer, await reading));
+
+        // And the gate still works on the next ticks.
+        var next = healthy.ReadAsync(buffer, CancellationToken.None).AsTask();
+        await gate.ReleaseAsync();
+        Assert.False(next.IsCompleted);
+        await other.Writer.WriteAsync("again"u8.ToArray());
+        await gate.ReleaseAsync();
+        Assert.Equal("again", Text(buffer, await next));
+    }
+
+    [Fact]
     public async Task CancellingAWaitingRead_EndsIt_AndTheReleaseForgetsIt()
     {
         var gate = new ReceiveGate();
@@ -165,6 +193,24 @@ public sealed class ConnectionInputTests
         await _pipe.Writer.WriteAsync("later"u8.ToArray());
         await gate.ReleaseAsync();
         Assert.Equal("later", Text(buffer, await waiting));
+    }
+
+    [Fact]
+    public async Task AClientThatSendsFasterThanTheTick_GetsABudgetPerTick_AndWaitsForTheNextTickForTheRest()
+    {
+        var gate = new ReceiveGate();
+        var input = new ConnectionInput(_pipe.Reader, gate);
+        await _pipe.Writer.WriteAsync(new byte[ConnectionInput.ReadBudgetPerTick * 3]);
+        var buffer = new byte[ConnectionInput.ReadBudgetPerTick * 4];
+
+        // The first tick's worth is read at once; then the read waits, though more is there.
+        Assert.Equal(ConnectionInput.ReadBudgetPerTick, await input.ReadAsync(buffer, CancellationToken.None));
+        var next = input.ReadAsync(buffer, CancellationToken.None);
+        Assert.False(next.IsCompleted);
+
+        await gate.ReleaseAsync();
+        Assert.Equal(ConnectionInput.ReadBudgetPerTick, await next);
+        Assert.False(input.ReadAsync(buffer, CancellationToken.None).AsTask().IsCompleted);
     }
 
     [Fact]

@@ -112,6 +112,28 @@ public sealed class PresenceEngineTests
     }
 
     [Fact]
+    public async Task AMessageTooBig_AnnouncesTheLeaveAtOnce_ThenReadsOnUntilTheClientAnswersTheClose()
+    {
+        await using var host = new EngineHost(options: new PresenceOptions { MaximumMessageSize = 1024, CloseTimeout = TimeSpan.FromMinutes(5) });
+        await using var watcher = host.Connect("watcher", room: Room);
+        await using var sender = host.Connect("sender", room: Room);
+        await watcher.WaitForAsync<SnapshotMessage>();
+        await sender.WaitForAsync<SnapshotMessage>();
+
+        await sender.SendTextAsync(new string('x', 5000));
+        await watcher.WaitForAsync<LeaveMessage>(l => l.Id == "sender");
+        await sender.WaitForCloseAsync();
+
+        // The server still reads what the client sends after the close, and drops it, until the client answers.
+        await sender.SendTextAsync("""{"type":"cursor","x":0.25,"y":0.25}""");
+        await Task.Delay(100);
+        Assert.False(sender.ServerRun.IsCompleted);
+        await sender.CloseAsync();
+        await sender.ServerRun.WaitAsync(PresenceTestClient.DefaultTimeout);
+        Assert.DoesNotContain(watcher.Received, m => m is CursorMessage);
+    }
+
+    [Fact]
     public async Task AClientThatNeverReads_IsAborted_AndTheOthersKeepReceiving()
     {
         await using var host = new EngineHost(options: new PresenceOptions { SendTimeout = TimeSpan.FromMilliseconds(500), OutboxCapacity = 4096 });
