@@ -143,21 +143,20 @@ internal sealed class ConnectionInput : IValueTaskSource<int>
             _isWaiting = false;
         }
 
-        if (failure is not null)
-        {
-            _waitingCancellation.Dispose();
-            _waitingBuffer = default;
-            _waitingToken = default;
-            _waitingRead.SetException(failure);
-            return ReadResumption.Resumed;
-        }
-
         _waitingCancellation.Dispose();
         _waitingBuffer = default;
         _waitingToken = default;
 
         // The caller's continuation runs here, on the tick's thread, and handles the message before the tick's frames.
-        _waitingRead.SetResult(count);
+        if (failure is null)
+        {
+            _waitingRead.SetResult(count);
+        }
+        else
+        {
+            _waitingRead.SetException(failure);
+        }
+
         return ReadResumption.Resumed;
     }
 
