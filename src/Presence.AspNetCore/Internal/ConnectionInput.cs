@@ -143,20 +143,8 @@ internal sealed class ConnectionInput : IValueTaskSource<int>
             _isWaiting = false;
         }
 
-        _waitingCancellation.Dispose();
-        _waitingBuffer = default;
-        _waitingToken = default;
-
         // The caller's continuation runs here, on the tick's thread, and handles the message before the tick's frames.
-        if (failure is null)
-        {
-            _waitingRead.SetResult(count);
-        }
-        else
-        {
-            _waitingRead.SetException(failure);
-        }
-
+        Finish(count, failure);
         return ReadResumption.Resumed;
     }
 
@@ -178,6 +166,7 @@ internal sealed class ConnectionInput : IValueTaskSource<int>
             cancellationToken = _waitingToken;
         }
 
+        // The token stays in force for the awaited read; its registration for the waiting one goes.
         _waitingCancellation.Dispose();
         _ = CompleteWaitingReadAsync(destination, cancellationToken);
     }
@@ -212,22 +201,35 @@ internal sealed class ConnectionInput : IValueTaskSource<int>
             _isWaiting = false;
         }
 
-        _waitingBuffer = default;
-        _waitingRead.SetException(exception);
+        Finish(0, exception);
     }
 
     private async Task CompleteWaitingReadAsync(Memory<byte> destination, CancellationToken cancellationToken)
     {
         try
         {
-            var count = await ReadBufferedAsync(destination, cancellationToken).ConfigureAwait(false);
-            _waitingBuffer = default;
-            _waitingRead.SetResult(count);
+            Finish(await ReadBufferedAsync(destination, cancellationToken).ConfigureAwait(false), null);
         }
         catch (Exception ex)
         {
-            _waitingBuffer = default;
-            _waitingRead.SetException(ex);
+            Finish(0, ex);
+        }
+    }
+
+    // Ends the read that waited, once whoever ended it has cleared _isWaiting: the one way out, whatever ended it.
+    private void Finish(int count, Exception? failure)
+    {
+        _waitingCancellation.Dispose();
+        _waitingCancellation = default;
+        _waitingBuffer = default;
+        _waitingToken = default;
+        if (failure is null)
+        {
+            _waitingRead.SetResult(count);
+        }
+        else
+        {
+            _waitingRead.SetException(failure);
         }
     }
 
