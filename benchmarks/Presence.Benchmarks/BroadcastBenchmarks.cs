@@ -27,7 +27,7 @@ public class BroadcastBenchmarks
     [GlobalSetup]
     public async Task Setup()
     {
-        _engine = new PresenceEngine(new InMemoryPresenceStore(), Options.Create(new PresenceOptions()), TimeProvider.System);
+        _engine = new PresenceEngine(new InMemoryPresenceRoster(), Options.Create(new PresenceOptions()), TimeProvider.System);
         _transports = new NullTransport[Connections + 1];
         for (var i = 0; i <= Connections; i++)
         {
@@ -63,7 +63,7 @@ public class BroadcastBenchmarks
         for (var i = 1; i < _transports.Length; i++)
         {
             // What send_json does for each client: serialise the payload again, then send it.
-            await _transports[i].SendAsync(JsonSerializer.SerializeToUtf8Bytes(new SeedMessage("cursor", user)));
+            await _transports[i].SendAsync(new PresenceFrame(JsonSerializer.SerializeToUtf8Bytes(new SeedMessage("cursor", user))));
         }
     }
 

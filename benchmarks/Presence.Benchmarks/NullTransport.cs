@@ -7,9 +7,9 @@ internal sealed class NullTransport : IPresenceTransport
 {
     public long Bytes { get; private set; }
 
-    public ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
+    public ValueTask SendAsync(PresenceFrame frame, CancellationToken cancellationToken = default)
     {
-        Bytes += message.Length;
+        Bytes += frame.Payload.Length;
         return default;
     }
 

@@ -27,9 +27,9 @@ public class TickBenchmarks
     {
         for (var i = 0; i < _cursors.Length; i++)
         {
-            _batch.Add(_cursors[i], _ids[i], isCursor: true, isLocal: true);
+            _batch.Add(_cursors[i], _ids[i], isCursor: true, publish: true);
         }
 
-        return RoomBatch.Frame(_batch.Drain(), localOnly: false).Length;
+        return RoomBatch.Frame(_batch.Drain()).Payload.Length;
     }
 }

@@ -37,13 +37,20 @@ if (Directory.Exists(boardRoot))
 app.UseRouting();
 
 app.MapPresence("/ws");
-app.MapGet("/api/v1/health", (PresenceEngine engine, IPresenceStore store) =>
+app.MapGet("/api/v1/health", (PresenceEngine engine) =>
 {
-    // Degraded: the store is unreachable, so this instance serves its own clients only.
-    var status = store is IPresenceStoreHealth { IsAvailable: false } ? "degraded" : "ok";
-    return TypedResults.Ok(new HealthReport(status, engine.StoreLabel, engine.ConnectionCount));
+    // Degraded: the store is unreachable, so this instance serves its own clients only. Unhealthy: its ticks stalled.
+    var health = engine.CheckHealth();
+    var report = new HealthReport(
+        health.Status switch { PresenceHealthStatus.Healthy => "ok", PresenceHealthStatus.Degraded => "degraded", _ => "unhealthy" },
+        engine.StoreLabel,
+        engine.ConnectionCount,
+        health.Description);
+    return health.Status == PresenceHealthStatus.Unhealthy
+        ? Results.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable)
+        : Results.Ok(report);
 });
 
 app.Run();
 
-internal sealed record HealthReport(string Status, string StateStore, int Connections);
+internal sealed record HealthReport(string Status, string StateStore, int Connections, string Description);

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Presence;
+using Presence.AspNetCore.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -7,7 +9,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class PresenceServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the presence engine with the in-memory store. Options are bound from the configuration section
+    /// Adds the presence engine with the in-memory roster, and the WebSocket transport's services. Options are bound from the configuration section
     /// <c>Presence</c> (see <see cref="PresenceOptions"/>) and validated when the application starts.
     /// </summary>
     /// <param name="services">The services.</param>
@@ -19,7 +21,11 @@ public static class PresenceServiceCollectionExtensions
 
         var builder = services.AddPresenceCore();
         services.AddOptions<PresenceOptions>().BindConfiguration(PresenceOptions.SectionName);
-        services.AddOptions<InMemoryPresenceStoreOptions>().BindConfiguration($"{PresenceOptions.SectionName}:Memory");
+        services.AddOptions<InMemoryPresenceRosterOptions>().BindConfiguration($"{PresenceOptions.SectionName}:Memory");
+
+        // A v2 client's messages reach others only in the next tick's frame: its reads wait for the tick (ReceiveGate).
+        services.TryAddSingleton<ReceiveGate>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPresenceTickListener, ReceiveGate>(static provider => provider.GetRequiredService<ReceiveGate>()));
         if (configure is not null)
         {
             services.Configure(configure);

@@ -10,9 +10,10 @@ namespace Presence.AspNetCore;
 /// Binary messages are reported and ignored; a message longer than the limit is reported as too large.
 /// </summary>
 /// <remarks>
-/// Over a socket that <c>MapPresence</c> accepted, a message that many connections share is framed, and deflated when
-/// the client agreed to permessage-deflate, once for all of them, and written under the socket as it is. Over a
-/// socket accepted elsewhere, each message goes through <see cref="WebSocket.SendAsync(ReadOnlyMemory{byte}, WebSocketMessageType, bool, CancellationToken)"/>.
+/// Over a socket that <c>MapPresence</c> accepted, a frame is framed, and deflated when the client agreed to
+/// permessage-deflate, once for all the connections that send it (<see cref="PresenceFrame.GetEncoded"/>), and written
+/// under the socket as it is. Over a socket accepted elsewhere, each message goes through
+/// <see cref="WebSocket.SendAsync(ReadOnlyMemory{byte}, WebSocketMessageType, bool, CancellationToken)"/>.
 /// </remarks>
 public sealed class WebSocketPresenceTransport : IPresenceTransport, IDisposable
 {
@@ -20,8 +21,7 @@ public sealed class WebSocketPresenceTransport : IPresenceTransport, IDisposable
 
     private readonly WebSocket _socket;
     private readonly WebSocketConnectionStream? _connection;
-    private readonly SharedFrameCache? _frames;
-    private readonly bool _deflate;
+    private readonly WebSocketFrameEncoder _encoder = WebSocketFrameEncoder.Plain;
     private readonly int _maximumMessageSize;
     private byte[] _buffer;
 
@@ -41,8 +41,7 @@ public sealed class WebSocketPresenceTransport : IPresenceTransport, IDisposable
         : this(accepted.Socket, maximumMessageSize)
     {
         _connection = accepted.Connection;
-        _frames = accepted.Frames;
-        _deflate = accepted.Deflate;
+        _encoder = accepted.Deflate ? WebSocketFrameEncoder.Deflated : WebSocketFrameEncoder.Plain;
     }
 
     /// <inheritdoc />
@@ -99,11 +98,12 @@ public sealed class WebSocketPresenceTransport : IPresenceTransport, IDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
+    public ValueTask SendAsync(PresenceFrame frame, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(frame);
         if (_connection is null)
         {
-            return _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+            return _socket.SendAsync(frame.Payload, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
         }
 
         if (_socket.State is WebSocketState.CloseSent or WebSocketState.Closed)
@@ -112,12 +112,7 @@ public sealed class WebSocketPresenceTransport : IPresenceTransport, IDisposable
             return default;
         }
 
-        if (_frames!.TryGet(message, out var shared))
-        {
-            return _connection.WriteAsync(_deflate ? shared.Deflated : shared.Plain, cancellationToken);
-        }
-
-        return SendFramedAsync(message, cancellationToken);
+        return _connection.WriteAsync(frame.GetEncoded(_encoder), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -141,23 +136,6 @@ public sealed class WebSocketPresenceTransport : IPresenceTransport, IDisposable
         if (buffer.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    // A message of this connection alone: framed into a pooled buffer, header and payload in one write.
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask SendFramedAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
-    {
-        var frame = ArrayPool<byte>.Shared.Rent(WebSocketFrame.MaximumHeaderLength + message.Length);
-        try
-        {
-            var headerLength = WebSocketFrame.WriteHeader(frame, message.Length, compressed: false);
-            message.Span.CopyTo(frame.AsSpan(headerLength));
-            await _connection!.WriteAsync(frame.AsMemory(0, headerLength + message.Length), cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(frame);
         }
     }
 

@@ -13,8 +13,8 @@ public static class RedisPresenceBuilderExtensions
     public const string SectionName = "Presence:Redis";
 
     /// <summary>
-    /// Replaces the in-memory store with Redis: rosters shared by every instance, pub/sub between them, crash
-    /// cleanup and outage recovery. Options are bound from <c>Presence:Redis</c> and validated at start-up.
+    /// Replaces the in-memory roster with Redis and adds a Redis backplane: rosters shared by every instance, pub/sub
+    /// between them, crash cleanup and outage recovery. Options are bound from <c>Presence:Redis</c> and validated at start-up.
     /// </summary>
     /// <param name="builder">The builder from <c>AddPresence</c>.</param>
     /// <param name="configure">Sets the connection and other options.</param>
@@ -36,18 +36,22 @@ public static class RedisPresenceBuilderExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisPresenceOptions>, RedisPresenceOptionsValidator>());
 
-        services.TryAddSingleton<RedisPresenceStore>();
-        services.Replace(ServiceDescriptor.Singleton<IPresenceStore>(static provider => provider.GetRequiredService<RedisPresenceStore>()));
+        // One connection for the roster and the backplane, so that what they send for a room travels in order.
+        services.TryAddSingleton<RedisConnection>();
+        services.TryAddSingleton<RedisPresenceRoster>();
+        services.TryAddSingleton<RedisPresenceBackplane>();
+        services.Replace(ServiceDescriptor.Singleton<IPresenceRoster>(static provider => provider.GetRequiredService<RedisPresenceRoster>()));
+        services.Replace(ServiceDescriptor.Singleton<IPresenceBackplane>(static provider => provider.GetRequiredService<RedisPresenceBackplane>()));
         services.AddHostedService<RedisPresenceMaintenance>();
         return builder;
     }
 
-    /// <summary>Replaces the in-memory store with Redis, configured from the <c>Presence:Redis</c> section alone.</summary>
+    /// <summary>Scales out with Redis, configured from the <c>Presence:Redis</c> section alone.</summary>
     /// <param name="builder">The builder from <c>AddPresence</c>.</param>
     /// <returns>The builder.</returns>
     public static IPresenceBuilder AddRedis(this IPresenceBuilder builder) => builder.AddRedis(configure: null);
 
-    /// <summary>Replaces the in-memory store with Redis at <paramref name="connectionString"/>.</summary>
+    /// <summary>Scales out with Redis at <paramref name="connectionString"/>.</summary>
     /// <param name="builder">The builder from <c>AddPresence</c>.</param>
     /// <param name="connectionString">A <c>redis://</c> URL, as <c>REDIS_URL</c> holds it, or a StackExchange.Redis configuration string.</param>
     /// <returns>The builder.</returns>

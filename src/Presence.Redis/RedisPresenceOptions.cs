@@ -40,18 +40,20 @@ public sealed class RedisPresenceOptions
     public TimeSpan CrashCleanupTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Gets or sets a value telling whether rooms other than the default one use sharded pub/sub
-    /// (<c>SSUBSCRIBE</c>/<c>SPUBLISH</c>, Redis 7), which keeps a room's traffic on the cluster node that owns it.
-    /// The default room always uses classic pub/sub, which the seed's backend speaks.
+    /// Gets or sets a value telling whether rooms use sharded pub/sub (<c>SSUBSCRIBE</c>/<c>SPUBLISH</c>, Redis 7),
+    /// which keeps a room's traffic on the cluster node that owns it. The default room in the seed's layout (a single
+    /// server with <see cref="SeedCompatibility"/>) keeps classic pub/sub, which the seed's backend speaks.
     /// </summary>
     /// <value><see langword="false"/>.</value>
     public bool UseShardedPubSub { get; set; }
 
     /// <summary>
-    /// Gets or sets how long, after Redis returns from an outage, an instance waits for the others to register
-    /// their participants again before it sends its clients a fresh snapshot.
+    /// Gets or sets a value telling whether the default room keeps the seed's layout: its key and channel names, and
+    /// its events published one by one as v1 messages, which is what the seed's FastAPI backend reads and writes, so
+    /// that both can share a Redis during a migration. It has no effect on a cluster, where the seed's names would put
+    /// one room's keys on different nodes: there the default room is named and batched like any other room.
     /// </summary>
-    /// <value>1 second.</value>
-    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
-    public TimeSpan ResyncDelay { get; set; } = TimeSpan.FromSeconds(1);
+    /// <value><see langword="true"/>. Turn it off once no instance of the seed's backend shares the Redis: the default
+    /// room then publishes one batch per tick, like every other room.</value>
+    public bool SeedCompatibility { get; set; } = true;
 }

@@ -103,6 +103,6 @@ public sealed class WebSocketTransportTests
     {
         await using var server = await KestrelPresenceServer.StartAsync(settings: [new("Presence:MaximumMessageSize", "2048"), new("Presence:Memory:StaleAfter", "00:00:30")]);
         Assert.Equal(2048, server.Services.GetRequiredService<IOptions<PresenceOptions>>().Value.MaximumMessageSize);
-        Assert.Equal(TimeSpan.FromSeconds(30), server.Services.GetRequiredService<IOptions<InMemoryPresenceStoreOptions>>().Value.StaleAfter);
+        Assert.Equal(TimeSpan.FromSeconds(30), server.Services.GetRequiredService<IOptions<InMemoryPresenceRosterOptions>>().Value.StaleAfter);
     }
 }

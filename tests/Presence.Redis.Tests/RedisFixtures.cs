@@ -7,9 +7,10 @@ public sealed class RedisFixture : IAsyncLifetime
 {
     public RedisServer Server { get; private set; } = null!;
 
+
     public async ValueTask InitializeAsync() => Server = await RedisServer.StartAsync();
 
-    public ValueTask DisposeAsync() => Server.DisposeAsync();
+    public ValueTask DisposeAsync() => Server?.DisposeAsync() ?? ValueTask.CompletedTask;
 }
 
 /// <summary>One three-node Redis Cluster per test class.</summary>
@@ -19,5 +20,5 @@ public sealed class RedisClusterFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync() => Cluster = await RedisCluster.StartAsync();
 
-    public ValueTask DisposeAsync() => Cluster.DisposeAsync();
+    public ValueTask DisposeAsync() => Cluster?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

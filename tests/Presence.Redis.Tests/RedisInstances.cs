@@ -19,5 +19,5 @@ internal static class RedisInstances
     }
 
     public static async Task WaitUntilAvailableAsync(this KestrelPresenceServer server) =>
-        await Eventually.HoldsAsync(() => server.Services.GetRequiredService<IPresenceStore>() is IPresenceStoreHealth { IsAvailable: true });
+        await Eventually.HoldsAsync(() => server.Engine.CheckHealth().Status == PresenceHealthStatus.Healthy);
 }

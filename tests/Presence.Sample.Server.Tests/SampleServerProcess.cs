@@ -67,8 +67,14 @@ public sealed class SampleServerProcess : IAsyncDisposable
         return server;
     }
 
-    public Task<WebSocketTestClient> ConnectAsync(string path, string? id, string? name = null, string? color = null, string? room = null) =>
-        WebSocketTestClient.ConnectAsync(WebSocketUris.Create(BaseAddress, path, id, name, color, room));
+    public Task<WebSocketTestClient> ConnectAsync(
+        string path,
+        string? id,
+        string? name = null,
+        string? color = null,
+        string? room = null,
+        PresenceProtocolVersion version = PresenceProtocolVersion.V1) =>
+        WebSocketTestClient.ConnectAsync(WebSocketUris.Create(BaseAddress, path, id, name, color, room), version);
 
     /// <summary>Kills the process at once (SIGKILL): no close frames, no departures, no goodbye to Redis.</summary>
     public void Crash() => _process.Kill(entireProcessTree: false);

@@ -7,16 +7,28 @@ public sealed class EngineHost : IAsyncDisposable
 {
     private readonly List<StreamTestClient> _clients = [];
 
-    public EngineHost(IPresenceStore? store = null, PresenceOptions? options = null, TimeProvider? timeProvider = null)
+    public EngineHost(
+        IPresenceRoster? roster = null,
+        PresenceOptions? options = null,
+        TimeProvider? timeProvider = null,
+        IPresenceBackplane? backplane = null,
+        IEnumerable<IPresenceTickListener>? tickListeners = null,
+        Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
     {
         Options = options ?? new PresenceOptions();
-        Store = store ?? new InMemoryPresenceStore();
-        Engine = new PresenceEngine(Store, Microsoft.Extensions.Options.Options.Create(Options), timeProvider ?? TimeProvider.System);
+        Roster = roster ?? new InMemoryPresenceRoster();
+        Engine = new PresenceEngine(
+            Roster,
+            Microsoft.Extensions.Options.Options.Create(Options),
+            timeProvider ?? TimeProvider.System,
+            backplane,
+            tickListeners,
+            loggerFactory is null ? null : Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<PresenceEngine>(loggerFactory));
     }
 
     public PresenceEngine Engine { get; }
 
-    public IPresenceStore Store { get; }
+    public IPresenceRoster Roster { get; }
 
     public PresenceOptions Options { get; }
 
@@ -34,23 +46,17 @@ public sealed class EngineHost : IAsyncDisposable
     }
 
     /// <summary>Waits until the engine has <paramref name="count"/> open connections.</summary>
-    public async Task WaitForConnectionCountAsync(int count)
-    {
-        var deadline = DateTime.UtcNow + PresenceTestClient.DefaultTimeout;
-        while (Engine.ConnectionCount != count)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"The engine has {Engine.ConnectionCount} connections, not {count}.");
-            }
-
-            await Task.Delay(10);
-        }
-    }
+    public Task WaitForConnectionCountAsync(int count) => Engine.WaitForConnectionsAsync(count);
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var client in _clients)
+        List<StreamTestClient> clients;
+        lock (_clients)
+        {
+            clients = [.. _clients];
+        }
+
+        foreach (var client in clients)
         {
             await client.DisposeAsync();
         }

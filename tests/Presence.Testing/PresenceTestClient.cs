@@ -51,6 +51,18 @@ public abstract class PresenceTestClient : IAsyncDisposable
 
     public abstract Task CloseAsync();
 
+    /// <summary>Closes, unless the server has closed or the connection broke first: then there is nothing to say.</summary>
+    public async Task CloseQuietlyAsync()
+    {
+        try
+        {
+            await CloseAsync();
+        }
+        catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or InvalidOperationException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+        }
+    }
+
     public abstract ValueTask DisposeAsync();
 
     public Task SendHelloAsync(string? name, string? color) => SendAsync(ClientMessage.Hello(name, color));

@@ -12,7 +12,7 @@ public sealed class StreamTestClient(StreamPresenceTransport transport, Task ser
 
     public override bool SupportsBinary => false;
 
-    public override Task SendTextAsync(string text) => transport.SendAsync(Encoding.UTF8.GetBytes(text)).AsTask();
+    public override Task SendTextAsync(string text) => transport.SendAsync(new PresenceFrame(Encoding.UTF8.GetBytes(text))).AsTask();
 
     public override Task SendBinaryAsync(byte[] data) => throw new NotSupportedException("Lines carry text only.");
 

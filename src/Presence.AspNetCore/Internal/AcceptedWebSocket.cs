@@ -6,5 +6,4 @@ namespace Presence.AspNetCore.Internal;
 /// <param name="Socket">The socket: it reads messages and writes control frames.</param>
 /// <param name="Connection">The stream under the socket, where data frames are written already encoded.</param>
 /// <param name="Deflate">Whether permessage-deflate was agreed.</param>
-/// <param name="Frames">The encodings of messages shared with the endpoint's other connections.</param>
-internal sealed record AcceptedWebSocket(WebSocket Socket, WebSocketConnectionStream Connection, bool Deflate, SharedFrameCache Frames);
+internal sealed record AcceptedWebSocket(WebSocket Socket, WebSocketConnectionStream Connection, bool Deflate);

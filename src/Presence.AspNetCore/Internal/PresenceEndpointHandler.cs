@@ -9,14 +9,12 @@ namespace Presence.AspNetCore.Internal;
 /// <summary>Accepts a WebSocket, reads the join request from the query string and hands the connection to the engine.</summary>
 internal sealed partial class PresenceEndpointHandler(
     PresenceEngine engine,
+    ReceiveGate gate,
     IOptions<PresenceOptions> options,
     IOptions<WebSocketOptions> webSocketOptions,
     IHostApplicationLifetime lifetime,
     ILogger<PresenceEndpointHandler> logger)
 {
-    private readonly SharedFrameCache _frames = new();
-    private readonly ReceiveGate _gate = CreateGate(engine);
-
     public async Task HandleAsync(HttpContext context)
     {
         if (WebSocketHandshake.TryRead(context) is not { } handshake)
@@ -51,19 +49,10 @@ internal sealed partial class PresenceEndpointHandler(
             v2 ? PresenceProtocol.V2SubProtocol : null,
             options.Value.EnableCompression,
             webSocketOptions.Value,
-            _frames,
-            v2 ? _gate : null).ConfigureAwait(false);
+            v2 ? gate : null).ConfigureAwait(false);
         using var socket = accepted.Socket;
         using var transport = new WebSocketPresenceTransport(accepted, options.Value.MaximumMessageSize);
         await engine.RunAsync(transport, request, lifetime.ApplicationStopping).ConfigureAwait(false);
-    }
-
-    // A v2 client's messages reach others only in the next tick's frame: its reads wait for the tick (ReceiveGate).
-    private static ReceiveGate CreateGate(PresenceEngine engine)
-    {
-        var gate = new ReceiveGate();
-        engine.OnTickStarting(gate.ReleaseAsync);
-        return gate;
     }
 
     private static partial class Log

@@ -10,7 +10,7 @@ namespace Presence.AspNetCore.Internal;
 /// the WebSocket's read of that buffer waits. A connection that the server is closing reads at once again
 /// (<see cref="ConnectionInput.StopWaitingForTicks"/>), so that its close handshake never waits for a tick.
 /// </remarks>
-internal sealed class ReceiveGate
+internal sealed class ReceiveGate : IPresenceTickListener
 {
     /// <summary>Up to this many reads are resumed on the tick's own thread; more are shared out among the cores.</summary>
     internal const int ReadsPerWorker = 256;
@@ -44,7 +44,7 @@ internal sealed class ReceiveGate
     /// Resumes every waiting read whose connection has bytes: their messages are handled before this completes, unless
     /// handling one has to wait for something else. Called by the engine's tick, never concurrently with itself.
     /// </summary>
-    public ValueTask ReleaseAsync()
+    public ValueTask OnTickStartingAsync()
     {
         List<ConnectionInput> released;
         lock (_lock)

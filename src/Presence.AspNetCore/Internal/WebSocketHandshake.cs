@@ -67,9 +67,8 @@ internal sealed class WebSocketHandshake
     /// <param name="subProtocol">The subprotocol chosen among <see cref="RequestedProtocols"/>, if any.</param>
     /// <param name="offerCompression">Whether to accept a permessage-deflate offer.</param>
     /// <param name="options">Keep-alive settings, as configured for ASP.NET Core's WebSockets.</param>
-    /// <param name="frames">The endpoint's shared encodings, for the transport to write from.</param>
     /// <param name="gate">Where the socket's reads wait for the engine's tick, for a v2 client; <see langword="null"/> to read at once.</param>
-    public async Task<AcceptedWebSocket> AcceptAsync(string? subProtocol, bool offerCompression, WebSocketOptions options, SharedFrameCache frames, ReceiveGate? gate)
+    public async Task<AcceptedWebSocket> AcceptAsync(string? subProtocol, bool offerCompression, WebSocketOptions options, ReceiveGate? gate)
     {
         var response = _context.Response.Headers;
         if (subProtocol is not null)
@@ -121,7 +120,7 @@ internal sealed class WebSocketHandshake
                 : null,
         });
         stream.WebSocket = socket;
-        return new AcceptedWebSocket(socket, stream, deflate, frames);
+        return new AcceptedWebSocket(socket, stream, deflate);
     }
 
     private static bool Contains(string[] values, string token) =>

@@ -97,7 +97,7 @@ public sealed class PresenceClient : IAsyncDisposable
         await _sendGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await _transport.SendAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            await _transport.SendAsync(new PresenceFrame(buffer.WrittenMemory), cancellationToken).ConfigureAwait(false);
         }
         finally
         {

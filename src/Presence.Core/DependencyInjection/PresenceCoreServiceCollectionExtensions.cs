@@ -9,7 +9,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class PresenceCoreServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the presence engine, the in-memory store and the validation of their options, without any transport.
+    /// Adds the presence engine, the in-memory roster (a single instance: no backplane) and the validation of their options, without any transport.
     /// Every registration is a default that a later one replaces. Calling it twice is harmless.
     /// </summary>
     /// <param name="services">The services.</param>
@@ -19,12 +19,12 @@ public static class PresenceCoreServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
 
         services.AddOptions<PresenceOptions>().ValidateOnStart();
-        services.AddOptions<InMemoryPresenceStoreOptions>().ValidateOnStart();
+        services.AddOptions<InMemoryPresenceRosterOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PresenceOptions>, PresenceOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InMemoryPresenceStoreOptions>, InMemoryPresenceStoreOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InMemoryPresenceRosterOptions>, InMemoryPresenceRosterOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IPresenceStore, InMemoryPresenceStore>();
+        services.TryAddSingleton<IPresenceRoster, InMemoryPresenceRoster>();
         services.TryAddSingleton<PresenceEngine>();
         return new PresenceBuilder(services);
     }

@@ -44,10 +44,34 @@ public sealed partial class PresenceEngine
         [LoggerMessage(12, LogLevel.Information, "Refused a connection: the room name is not 1 to 64 characters of [A-Za-z0-9_-].", EventName = "InvalidRoom")]
         public static partial void InvalidRoom(ILogger logger);
 
-        [LoggerMessage(13, LogLevel.Error, "The presence maintenance loop failed; cursor persistence and refreshes have stopped.", EventName = "MaintenanceFailed")]
+        [LoggerMessage(13, LogLevel.Error, "A maintenance pass failed; the next one runs as usual.", EventName = "MaintenanceFailed")]
         public static partial void MaintenanceFailed(ILogger logger, Exception exception);
 
-        [LoggerMessage(14, LogLevel.Error, "Reading the messages of a tick failed.", EventName = "TickStartFailed")]
+        [LoggerMessage(14, LogLevel.Error, "A tick listener failed; the tick goes on.", EventName = "TickStartFailed")]
         public static partial void TickStartFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(15, LogLevel.Error, "A tick failed; the next one runs as usual.", EventName = "TickFailed")]
+        public static partial void TickFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(16, LogLevel.Error, "Sending the tick of room {Room} failed; the other rooms, and this room's next tick, go on.", EventName = "FlushFailed")]
+        public static partial void FlushFailed(ILogger logger, string room, Exception exception);
+
+        [LoggerMessage(17, LogLevel.Information, "Participant {ParticipantId} in room {Room} reconnected elsewhere; this older connection is closed.", EventName = "TakenOver")]
+        public static partial void TakenOver(ILogger logger, string participantId, string room);
+
+        [LoggerMessage(18, LogLevel.Information, "Participant {ParticipantId} in room {Room} was missing from the store and was claimed and announced again.", EventName = "Restored")]
+        public static partial void Restored(ILogger logger, string participantId, string room);
+
+        [LoggerMessage(19, LogLevel.Error, "Handling a message from another instance in room {Room} failed.", EventName = "RemoteMessageFailed")]
+        public static partial void RemoteMessageFailed(ILogger logger, string room, Exception exception);
+
+        [LoggerMessage(20, LogLevel.Information, "Participants re-announced and clients resynchronised after the store returned.", EventName = "Resynchronized")]
+        public static partial void Resynchronized(ILogger logger);
+
+        [LoggerMessage(21, LogLevel.Error, "Resynchronising after the store returned failed.", EventName = "ResynchronizationFailed")]
+        public static partial void ResynchronizationFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(22, LogLevel.Debug, "Aborting {ParticipantId} failed; the connection was torn down already.", EventName = "AbortFailed")]
+        public static partial void AbortFailed(ILogger logger, string participantId, Exception exception);
     }
 }

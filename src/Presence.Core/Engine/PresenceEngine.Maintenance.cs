@@ -1,14 +1,17 @@
+using System.Collections.Concurrent;
 using Presence.Internal;
 
 namespace Presence;
 
-// The background loop: throttled cursor persistence, and refreshes that keep idle participants from going stale.
+// The background loop: throttled cursor persistence, refreshes that keep idle participants from going stale, and the
+// recovery after the store was away. Each pass, and each connection in it, fails alone.
 public sealed partial class PresenceEngine
 {
-    private readonly System.Collections.Concurrent.ConcurrentQueue<PresenceConnection> _persistQueue = new();
+    private readonly ConcurrentQueue<PresenceConnection> _persistQueue = new();
     private readonly CancellationTokenSource _stopping = new();
     private Task? _maintenance;
-    private int _maintenanceStarted;
+    private int _loopsStarted;
+    private long _lastMaintenance;
 
     private void SchedulePersistence(PresenceConnection connection)
     {
@@ -18,79 +21,122 @@ public sealed partial class PresenceEngine
         }
     }
 
-    private void EnsureMaintenanceStarted()
+    private void EnsureLoopsStarted()
     {
-        if (Interlocked.Exchange(ref _maintenanceStarted, 1) == 0)
+        if (Interlocked.Exchange(ref _loopsStarted, 1) == 0)
         {
             _maintenance = Task.Run(MaintainAsync);
             _ticks = Task.Run(TickAsync);
         }
     }
 
-    private async Task StopMaintenanceAsync()
+    private async Task StopLoopsAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_maintenance is { } maintenance)
+        foreach (var loop in new[] { _maintenance, _ticks, _resynchronization })
         {
-            await maintenance.ConfigureAwait(false);
-        }
-
-        if (_ticks is { } ticks)
-        {
-            await ticks.ConfigureAwait(false);
+            if (loop is not null)
+            {
+                await loop.ConfigureAwait(false);
+            }
         }
 
         _stopping.Dispose();
+    }
+
+    // False once the engine stops; a timer that waits ends with it.
+    private async ValueTask<bool> WaitForNextAsync(PeriodicTimer timer)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     private async Task MaintainAsync()
     {
         using var timer = new PeriodicTimer(_options.CursorPersistInterval, _timeProvider);
         var lastRefresh = _timeProvider.GetTimestamp();
-        try
+        var wasAvailable = _storeHealth?.IsAvailable ?? true;
+        var outages = _storeHealth?.Outages ?? 0;
+        Volatile.Write(ref _lastMaintenance, lastRefresh);
+        while (await WaitForNextAsync(timer).ConfigureAwait(false))
         {
-            while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
+            try
             {
-                await PersistMovedAsync().ConfigureAwait(false);
+                var writes = new List<(PresenceConnection Connection, ValueTask<RosterWrite> Write)>();
+                PersistMoved(writes);
                 if (_timeProvider.GetElapsedTime(lastRefresh) >= _options.RefreshInterval)
                 {
                     lastRefresh = _timeProvider.GetTimestamp();
-                    await RefreshAllAsync().ConfigureAwait(false);
+                    WriteEveryMember(writes);
                 }
+
+                await CompleteWritesAsync(writes, announceIfOwned: false).ConfigureAwait(false);
+                _departures.Forget(Now());
+
+                var available = _storeHealth?.IsAvailable ?? true;
+                var outagesNow = _storeHealth?.Outages ?? 0;
+                if (available && (!wasAvailable || outagesNow != outages))
+                {
+                    StartResynchronization();
+                    outages = outagesNow;
+                }
+
+                wasAvailable = available;
             }
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
-        }
-        catch (Exception ex)
-        {
-            Log.MaintenanceFailed(_logger, ex);
+            catch (Exception ex)
+            {
+                Log.MaintenanceFailed(_logger, ex);
+            }
+
+            Volatile.Write(ref _lastMaintenance, _timeProvider.GetTimestamp());
         }
     }
 
-    // At most one write per participant per interval: a participant marked again while this runs waits for the next tick.
-    private async Task PersistMovedAsync()
+    // At most one write per participant per interval: a participant marked again while this runs waits for the next pass.
+    private void PersistMoved(List<(PresenceConnection, ValueTask<RosterWrite>)> writes)
     {
         for (var pending = _persistQueue.Count; pending > 0 && _persistQueue.TryDequeue(out var connection); pending--)
         {
             connection.ClearPersistenceMark();
-            if (connection.IsMember)
+            if (connection.IsMember && TryWrite(connection, out var write))
             {
-                await UpsertAsync(connection.RoomName, connection.User).ConfigureAwait(false);
+                writes.Add((connection, write));
             }
         }
     }
 
-    private async Task RefreshAllAsync()
+    private void WriteEveryMember(List<(PresenceConnection, ValueTask<RosterWrite>)> writes)
     {
-        foreach (var room in _rooms.Values)
+        foreach (var room in _rooms.Rooms)
         {
             foreach (var member in room.Members)
             {
-                if (member.IsMember)
+                if (TryWrite(member, out var write))
                 {
-                    await UpsertAsync(room.Name, member.User).ConfigureAwait(false);
+                    writes.Add((member, write));
                 }
+            }
+        }
+    }
+
+    // The writes were all issued before any is awaited, so that they travel together; each outcome is acted on alone.
+    private async Task CompleteWritesAsync(List<(PresenceConnection Connection, ValueTask<RosterWrite> Write)> writes, bool announceIfOwned)
+    {
+        foreach (var (connection, write) in writes)
+        {
+            try
+            {
+                await HandleWriteAsync(connection, await write.ConfigureAwait(false), announceIfOwned).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                Log.StoreFailed(_logger, "update", connection.RoomName, ex);
             }
         }
     }

@@ -2,44 +2,57 @@ using Presence.Internal;
 
 namespace Presence;
 
-// Recovery after the store was away: other instances' participants may have come and gone unseen.
+// Recovery after the store was away: other instances' participants may have come and gone unseen, and the store may
+// have come back empty.
 public sealed partial class PresenceEngine
 {
-    /// <summary>
-    /// Brings this instance and its clients back in line with the store after an outage: every local participant
-    /// is written again and announced to the other instances with <c>presence</c>; then, after
-    /// <paramref name="settleDelay"/> (time for the other instances to do the same), every local client receives a
-    /// fresh snapshot, which replaces its roster.
-    /// </summary>
-    /// <param name="settleDelay">How long to wait between re-announcing and re-reading.</param>
-    /// <param name="cancellationToken">Stops the resynchronisation.</param>
-    /// <returns>A task that completes when every local client has its new snapshot.</returns>
-    public async Task ResynchronizeAsync(TimeSpan settleDelay, CancellationToken cancellationToken = default)
+    private Task? _resynchronization;
+
+    // One at a time, started by the maintenance loop when the store is reachable again.
+    private void StartResynchronization()
     {
-        foreach (var room in _rooms.Values)
+        if (_resynchronization is null || _resynchronization.IsCompleted)
         {
-            foreach (var member in room.Members)
-            {
-                if (member.IsMember)
-                {
-                    await UpsertAsync(room.Name, member.User).ConfigureAwait(false);
-                    await PublishAsync(room.Name, FrameEncoder.Presence(member.Text, member.User)).ConfigureAwait(false);
-                }
-            }
+            _resynchronization = ResynchronizeAsync(_stopping.Token);
         }
+    }
 
-        await Task.Delay(settleDelay, _timeProvider, cancellationToken).ConfigureAwait(false);
-
-        foreach (var room in _rooms.Values)
+    /// <summary>
+    /// Brings this instance and its clients back in line with the store: every local participant is written again
+    /// (claimed again where the store lost it) and announced to the other instances; then, after
+    /// <see cref="PresenceOptions.ResyncDelay"/> (time for the other instances to do the same), every local client
+    /// receives a fresh snapshot, which replaces its roster.
+    /// </summary>
+    internal async Task ResynchronizeAsync(CancellationToken cancellationToken)
+    {
+        try
         {
-            var users = await SnapshotAsync(room).ConfigureAwait(false);
-            foreach (var member in room.Members)
+            var writes = new List<(PresenceConnection Connection, ValueTask<RosterWrite> Write)>();
+            WriteEveryMember(writes);
+            await CompleteWritesAsync(writes, announceIfOwned: true).ConfigureAwait(false);
+
+            await Task.Delay(_options.ResyncDelay, _timeProvider, cancellationToken).ConfigureAwait(false);
+
+            foreach (var room in _rooms.Rooms)
             {
-                if (member.IsMember)
+                var users = await SnapshotAsync(room).ConfigureAwait(false);
+                foreach (var member in room.Members)
                 {
-                    member.Outbox.Enqueue(new OutboundFrame(SnapshotFrame(member, users)));
+                    if (member.IsMember)
+                    {
+                        member.Outbox.Enqueue(new PresenceFrame(SnapshotFrame(member, users)));
+                    }
                 }
             }
+
+            Log.Resynchronized(_logger);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            Log.ResynchronizationFailed(_logger, ex);
         }
     }
 }

@@ -1,87 +1,80 @@
-using System.Collections.Immutable;
 using Presence.Internal;
 
 namespace Presence;
 
-// Fan-out: v1 clients get each event at once; v2 clients get one frame per room per tick, encoded once and shared.
-// Other instances hear of local events one by one (the default room, for the seed's backend) or in one batch per
-// room per tick.
+// Fan-out: v1 clients get each event at once; v2 clients get one frame per room per tick, encoded once and shared;
+// the other instances get one batch per room per tick through the backplane.
 public sealed partial class PresenceEngine
 {
-    /// <summary>What stands in a tick frame's cursor-owner slot: a newer cursor-only tick replaces a queued one.</summary>
-    private const string CursorTickOwner = "\\tick";
-
     private Task? _ticks;
-    private ImmutableArray<Func<ValueTask>> _tickStarting = [];
+    private long _lastTick;
 
-    /// <summary>
-    /// Registers what runs on each tick before its frames are built. A transport that reads its v2 clients' messages
-    /// on the tick, rather than waking for each, hands them to the engine here, in time for this tick's frames.
-    /// </summary>
-    internal void OnTickStarting(Func<ValueTask> callback) =>
-        ImmutableInterlocked.Update(ref _tickStarting, static (callbacks, callback) => callbacks.Add(callback), callback);
-
-    private ValueTask AnnounceAsync(PresenceRoom room, byte[] message, string participantId, bool isCursor, PresenceConnection? skip)
+    /// <summary>A local participant's event: to this instance's members, and through the next tick to the other instances.</summary>
+    private static void Announce(PresenceRoom room, byte[] message, string participantId, bool isCursor, PresenceConnection? skip)
     {
-        room.BroadcastV1(new OutboundFrame(message, isCursor ? participantId : null), skip);
-        var perEvent = PublishesPerEvent(room);
-        if (room.HasV2Members || !perEvent)
+        if (room.HasV1Members)
         {
-            room.Batch.Add(message, participantId, isCursor, isLocal: true);
+            room.BroadcastV1(Frame(message, participantId, isCursor), skip);
         }
 
-        return perEvent ? PublishAsync(room.Name, message) : default;
+        // Batched whoever is in the room now: a v2 member that joins before the tick gets every event since the last
+        // one, never a selection that depends on who was there when each event came (a presence without its leave).
+        room.Batch.Add(message, participantId, isCursor, publish: true);
     }
 
-    private static void AnnounceRemote(PresenceRoom room, byte[] message, string participantId, bool isCursor)
+    /// <summary>An event the other instances already know of: to this instance's members only.</summary>
+    private static void AnnounceLocally(PresenceRoom room, byte[] message, string participantId, bool isCursor)
     {
-        room.BroadcastV1(new OutboundFrame(message, isCursor ? participantId : null));
-        if (room.HasV2Members)
+        if (room.HasV1Members)
         {
-            room.Batch.Add(message, participantId, isCursor, isLocal: false);
+            room.BroadcastV1(Frame(message, participantId, isCursor));
         }
+
+        room.Batch.Add(message, participantId, isCursor, publish: false);
     }
 
-    private bool PublishesPerEvent(PresenceRoom room) => _options.PublishDefaultRoomPerEvent && room.Name == PresenceRules.DefaultRoom;
+    private static PresenceFrame Frame(byte[] message, string participantId, bool isCursor) =>
+        isCursor ? new PresenceFrame(message, CursorPositions.Message(participantId, message.Length)) : new PresenceFrame(message);
 
     private byte[] SnapshotFrame(PresenceConnection connection, IReadOnlyList<PresenceUser> users)
     {
-        var snapshot = FrameEncoder.Message(new SnapshotMessage(connection.Id, users, _store.Label));
+        var snapshot = FrameEncoder.Message(new SnapshotMessage(connection.Id, users, _roster.Label));
         return connection.Version == PresenceProtocolVersion.V2 ? RoomBatch.Frame(snapshot) : snapshot;
     }
 
     private async Task TickAsync()
     {
         using var timer = new PeriodicTimer(_options.TickInterval, _timeProvider);
-        try
+        Volatile.Write(ref _lastTick, _timeProvider.GetTimestamp());
+        while (await WaitForNextAsync(timer).ConfigureAwait(false))
         {
-            while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
+            try
             {
-                foreach (var starting in _tickStarting)
+                foreach (var listener in _tickListeners)
                 {
-                    await StartTickAsync(starting).ConfigureAwait(false);
+                    await StartTickAsync(listener).ConfigureAwait(false);
                 }
 
-                foreach (var room in _rooms.Values)
+                foreach (var room in _rooms.Rooms)
                 {
                     await FlushAsync(room).ConfigureAwait(false);
                 }
             }
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
-        }
-        catch (Exception ex)
-        {
-            Log.MaintenanceFailed(_logger, ex);
+            catch (Exception ex)
+            {
+                // Each room's failure is contained in FlushAsync; this is anything else, and the next tick runs as usual.
+                Log.TickFailed(_logger, ex);
+            }
+
+            Volatile.Write(ref _lastTick, _timeProvider.GetTimestamp());
         }
     }
 
-    private async ValueTask StartTickAsync(Func<ValueTask> starting)
+    private async ValueTask StartTickAsync(IPresenceTickListener listener)
     {
         try
         {
-            await starting().ConfigureAwait(false);
+            await listener.OnTickStartingAsync().ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -90,24 +83,53 @@ public sealed partial class PresenceEngine
         }
     }
 
-    /// <summary>Sends a room's tick: one frame for its v2 members, and one batch for the other instances.</summary>
-    internal async ValueTask FlushAsync(PresenceRoom room)
+    /// <summary>
+    /// Sends a room's events since the last flush: one frame for its v2 members, and one batch for the other instances.
+    /// One flush at a time per room, so that the tick's and a departure's are never reordered. Never throws.
+    /// </summary>
+    internal ValueTask FlushAsync(PresenceRoom room)
     {
-        var entries = room.Batch.Drain();
-        if (entries.Length == 0)
+        ValueTask publication = default;
+        try
         {
-            return;
+            lock (room.FlushGate)
+            {
+                var entries = room.Batch.Drain();
+                if (entries.Length == 0)
+                {
+                    return default;
+                }
+
+                if (room.HasV2Members)
+                {
+                    room.BroadcastV2(RoomBatch.Frame(entries));
+                }
+
+                // Handed over under the gate: the backplane publishes a room's batches in the order it gets them.
+                if (_backplane is not null && RoomBatch.Publication(entries) is { } batch)
+                {
+                    publication = _backplane.PublishAsync(room.Name, batch);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            Log.FlushFailed(_logger, room.Name, ex);
+            return default;
         }
 
-        if (room.HasV2Members)
-        {
-            var cursorsOnly = Array.TrueForAll(entries, static e => e.IsCursor);
-            room.BroadcastV2(new OutboundFrame(RoomBatch.Frame(entries, localOnly: false), cursorsOnly ? CursorTickOwner : null));
-        }
+        return publication.IsCompletedSuccessfully ? default : AwaitPublicationAsync(room, publication);
+    }
 
-        if (!PublishesPerEvent(room) && RoomBatch.Frame(entries, localOnly: true) is { Length: > 0 } batch)
+    private async ValueTask AwaitPublicationAsync(PresenceRoom room, ValueTask publication)
+    {
+        try
         {
-            await PublishAsync(room.Name, batch).ConfigureAwait(false);
+            await publication.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.StoreFailed(_logger, "publish", room.Name, ex);
         }
     }
 }

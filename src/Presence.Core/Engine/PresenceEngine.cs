@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -10,41 +10,55 @@ namespace Presence;
 /// <summary>
 /// Runs presence for any transport: it joins each connection to its room, answers with a snapshot, relays
 /// <c>hello</c> and <c>cursor</c> to the room, and announces departures, exactly as the seed's WebSocket
-/// endpoint does, with its holes closed (see <c>docs/protocol.md</c>).
+/// endpoint does, with its holes closed (see <c>docs/protocol.md</c> and <c>docs/architecture.md</c>).
 /// </summary>
 /// <remarks>
-/// One engine serves every connection of a server instance. Each broadcast is encoded once and the same bytes
-/// are handed to every local recipient through its bounded outbox; other instances hear of it through
-/// <see cref="IPresenceStore.PublishAsync"/>.
+/// One engine serves every connection of a server instance. Each broadcast is encoded once and the same frame is
+/// handed to every local recipient through its bounded outbox. Rosters live in an <see cref="IPresenceRoster"/>;
+/// other instances hear of local events through an <see cref="IPresenceBackplane"/>, when there is one.
 /// </remarks>
 public sealed partial class PresenceEngine : IAsyncDisposable
 {
-    private readonly IPresenceStore _store;
+    private readonly IPresenceRoster _roster;
+    private readonly IPresenceBackplane? _backplane;
+    private readonly IPresenceStoreHealth? _storeHealth;
+    private readonly IPresenceTickListener[] _tickListeners;
     private readonly PresenceOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly PresenceMetrics _metrics;
-    private readonly ConcurrentDictionary<string, PresenceRoom> _rooms = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Task> _departures = new(StringComparer.Ordinal);
+    private readonly RoomDirectory _rooms = new();
+    private readonly Departures _departures = new();
+
+    // Sessions tell this engine's claims from every other's, in one process or many.
+    private readonly string _sessionPrefix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)) + "-";
+    private long _sessions;
     private int _connectionCount;
 
     /// <summary>Creates an engine.</summary>
-    /// <param name="store">Where rosters live and how other instances hear of events.</param>
+    /// <param name="roster">Where rosters live and who owns each participant.</param>
     /// <param name="options">The settings.</param>
-    /// <param name="timeProvider">The clock of <c>updatedAt</c>, timeouts and throttles.</param>
+    /// <param name="timeProvider">The clock of <c>updatedAt</c>, ticks, timeouts and throttles.</param>
+    /// <param name="backplane">How other instances hear of this one's events; <see langword="null"/> for a single instance.</param>
+    /// <param name="tickListeners">What runs at the start of every tick, such as a transport that reads its clients then.</param>
     /// <param name="logger">The log.</param>
     /// <param name="meterFactory">Where the <c>Presence</c> meter comes from; <see langword="null"/> for a meter of its own.</param>
     public PresenceEngine(
-        IPresenceStore store,
+        IPresenceRoster roster,
         IOptions<PresenceOptions> options,
         TimeProvider timeProvider,
+        IPresenceBackplane? backplane = null,
+        IEnumerable<IPresenceTickListener>? tickListeners = null,
         ILogger<PresenceEngine>? logger = null,
         IMeterFactory? meterFactory = null)
     {
-        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(roster);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        _store = store;
+        _roster = roster;
+        _backplane = backplane;
+        _storeHealth = roster as IPresenceStoreHealth ?? backplane as IPresenceStoreHealth;
+        _tickListeners = [.. tickListeners ?? []];
         _options = options.Value;
         _timeProvider = timeProvider;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
@@ -54,8 +68,8 @@ public sealed partial class PresenceEngine : IAsyncDisposable
     /// <summary>Gets the number of open connections on this instance.</summary>
     public int ConnectionCount => Volatile.Read(ref _connectionCount);
 
-    /// <summary>Gets the label of the store, such as <c>memory</c>, as clients see it in <c>snapshot.stateStore</c>.</summary>
-    public string StoreLabel => _store.Label;
+    /// <summary>Gets the label of the roster, such as <c>memory</c>, as clients see it in <c>snapshot.stateStore</c>.</summary>
+    public string StoreLabel => _roster.Label;
 
     /// <summary>
     /// Serves one connection until it ends: joins it, answers with a snapshot, handles its messages, and
@@ -80,7 +94,7 @@ public sealed partial class PresenceEngine : IAsyncDisposable
         var connection = CreateConnection(transport, request, roomName);
         Interlocked.Increment(ref _connectionCount);
         _metrics.ConnectionOpened();
-        EnsureMaintenanceStarted();
+        EnsureLoopsStarted();
         try
         {
             await using (cancellationToken.UnsafeRegister(static state => ((PresenceConnection)state!).BeginClose(PresenceCloseStatus.GoingAway), connection))
@@ -100,11 +114,11 @@ public sealed partial class PresenceEngine : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the background work: throttled persistence and refreshes.</summary>
+    /// <summary>Stops the background work: ticks, throttled persistence and refreshes.</summary>
     /// <returns>A task that completes when it has stopped.</returns>
     public async ValueTask DisposeAsync()
     {
-        await StopMaintenanceAsync().ConfigureAwait(false);
+        await StopLoopsAsync().ConfigureAwait(false);
         _metrics.Dispose();
     }
 
@@ -123,162 +137,9 @@ public sealed partial class PresenceEngine : IAsyncDisposable
     private double Now() => _timeProvider.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
 
     internal PresenceConnection CreateConnection(IPresenceTransport transport, PresenceJoinRequest request, string room) =>
-        new(this, transport, CreateUser(request), room, request.Version, _options, _timeProvider, _metrics);
+        new(this, transport, CreateUser(request), room, NewSession(), request.Version, _options, _timeProvider, _metrics);
 
-    internal async Task JoinAsync(PresenceConnection connection)
-    {
-        PresenceRoom room;
-        PresenceConnection? replaced;
-        do
-        {
-            room = _rooms.GetOrAdd(connection.RoomName, static name => new PresenceRoom(name));
-        }
-        while (!room.TryAdd(connection, out replaced));
-
-        connection.Room = room;
-        connection.IsMember = true;
-        if (replaced is not null)
-        {
-            // The newest connection wins: the old one is closed, and its late departure announces nothing.
-            Log.Replaced(_logger, connection.Id, room.Name);
-            replaced.MarkReplaced();
-        }
-
-        // A departure of the same id still being announced must land before this arrival, or it would undo it.
-        if (_departures.TryGetValue(DepartureKey(room.Name, connection.Id), out var departure))
-        {
-            await departure.ConfigureAwait(false);
-        }
-
-        await EnsureSubscribedAsync(room).ConfigureAwait(false);
-        await UpsertAsync(room.Name, connection.User).ConfigureAwait(false);
-        var users = await SnapshotAsync(room).ConfigureAwait(false);
-
-        // Broadcasts that reached this connection while it joined wait behind the snapshot.
-        connection.Outbox.Start(new OutboundFrame(SnapshotFrame(connection, users)));
-
-        var presence = FrameEncoder.Presence(connection.Text, connection.User);
-        await AnnounceAsync(room, presence, connection.Id, isCursor: false, skip: connection).ConfigureAwait(false);
-    }
-
-    private async Task ReceiveAsync(PresenceConnection connection)
-    {
-        while (true)
-        {
-            TransportMessage message;
-            try
-            {
-                message = await connection.Transport.ReceiveAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                Log.ReceiveFailed(_logger, connection.Id, ex);
-                return;
-            }
-
-            switch (message.Type)
-            {
-                case TransportMessageType.Text:
-                    _metrics.MessageReceived();
-                    if (!PresenceProtocol.TryParseClientMessage(message.Payload, out var parsed))
-                    {
-                        _metrics.MessageIgnored();
-                        Log.MessageIgnored(_logger, connection.Id);
-                    }
-                    else if (connection.IsMember)
-                    {
-                        await HandleAsync(connection, parsed).ConfigureAwait(false);
-                    }
-
-                    break;
-                case TransportMessageType.Binary:
-                    _metrics.MessageReceived();
-                    _metrics.MessageIgnored();
-                    Log.MessageIgnored(_logger, connection.Id);
-                    break;
-                case TransportMessageType.TooLarge:
-                    Log.MessageTooBig(_logger, connection.Id, _options.MaximumMessageSize);
-                    connection.BeginClose(PresenceCloseStatus.MessageTooBig);
-                    return;
-                default:
-                    return;
-            }
-        }
-    }
-
-    // Internal for the broadcast benchmark, which drives the hot path exactly as a received message does.
-    internal async ValueTask HandleAsync(PresenceConnection connection, ClientMessage message)
-    {
-        var room = connection.Room!;
-        var current = connection.User;
-        if (message.Type == ClientMessageType.Hello)
-        {
-            var name = PresenceRules.CleanName(message.Name, current.Name);
-            var color = PresenceRules.CleanColor(message.Color, current.Color);
-            var user = current with { Name = name, Color = color, UpdatedAt = Now() };
-            connection.Update(user, textChanged: name != current.Name || color != current.Color);
-            await UpsertAsync(room.Name, user).ConfigureAwait(false);
-
-            var presence = FrameEncoder.Presence(connection.Text, user);
-            await AnnounceAsync(room, presence, connection.Id, isCursor: false, skip: null).ConfigureAwait(false);
-        }
-        else
-        {
-            var user = current with
-            {
-                X = PresenceRules.ClampCoordinate(message.X, current.X),
-                Y = PresenceRules.ClampCoordinate(message.Y, current.Y),
-                UpdatedAt = Now(),
-            };
-            connection.Update(user, textChanged: false);
-
-            var cursor = FrameEncoder.Cursor(connection.Text, user);
-            await AnnounceAsync(room, cursor, connection.Id, isCursor: true, skip: connection).ConfigureAwait(false);
-            SchedulePersistence(connection);
-        }
-    }
-
-    private async Task LeaveAsync(PresenceConnection connection)
-    {
-        if (connection.Room is not { } room)
-        {
-            return;
-        }
-
-        var key = DepartureKey(room.Name, connection.Id);
-        var departure = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _departures[key] = departure.Task;
-        try
-        {
-            if (!room.TryRemove(connection, out var retired))
-            {
-                return;
-            }
-
-            connection.IsMember = false;
-            if (!await RemoveAsync(room.Name, connection.Id).ConfigureAwait(false))
-            {
-                // The participant reconnected to another instance, which announced it there: nothing left.
-                return;
-            }
-
-            var leave = FrameEncoder.Message(new LeaveMessage(connection.Id));
-            await AnnounceAsync(room, leave, connection.Id, isCursor: false, skip: null).ConfigureAwait(false);
-
-            if (retired)
-            {
-                // The ticks only visit live rooms: the last events of this one, its leave among them, go out now.
-                _rooms.TryRemove(new KeyValuePair<string, PresenceRoom>(room.Name, room));
-                await FlushAsync(room).ConfigureAwait(false);
-                await UnsubscribeAsync(room).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            _departures.TryRemove(new KeyValuePair<string, Task>(key, departure.Task));
-            departure.TrySetResult();
-        }
-    }
+    private string NewSession() => string.Concat(_sessionPrefix, Interlocked.Increment(ref _sessions).ToString("x", System.Globalization.CultureInfo.InvariantCulture));
 
     private static async Task FinishAsync(PresenceConnection connection)
     {
@@ -340,6 +201,8 @@ public sealed partial class PresenceEngine : IAsyncDisposable
         Log.SlowConsumer(_logger, connection.Id, failure);
     }
 
+    internal void OnAbortFailed(PresenceConnection connection, Exception exception) => Log.AbortFailed(_logger, connection.Id, exception);
+
     private static async Task CloseQuietlyAsync(IPresenceTransport transport, PresenceCloseStatus status)
     {
         try
@@ -348,9 +211,14 @@ public sealed partial class PresenceEngine : IAsyncDisposable
         }
         catch (Exception)
         {
-            transport.Abort();
+            try
+            {
+                transport.Abort();
+            }
+            catch (Exception)
+            {
+                // Torn down already.
+            }
         }
     }
-
-    private static string DepartureKey(string room, string id) => string.Concat(room, "\n", id);
 }

@@ -17,8 +17,9 @@ public sealed class PresenceOptions
     public int MaximumMessageSize { get; set; } = 16 * 1024;
 
     /// <summary>
-    /// Gets or sets how many bytes may wait in one connection's outbox. When a frame does not fit, a cursor update
-    /// replaces the same participant's queued one or is dropped; any other message closes the connection as too slow.
+    /// Gets or sets how many bytes may wait in one connection's outbox. When a frame does not fit, cursor positions
+    /// are coalesced per participant (the newest of each survives, so the outbox may exceed this by one position per
+    /// participant); any other message closes the connection as too slow.
     /// </summary>
     /// <value>256 KiB: over a thousand cursor updates.</value>
     [Range(4 * 1024, 64 * 1024 * 1024)]
@@ -55,14 +56,6 @@ public sealed class PresenceOptions
     public TimeSpan TickInterval { get; set; } = TimeSpan.FromMilliseconds(35);
 
     /// <summary>
-    /// Gets or sets a value telling whether events of the default room are published to other instances one by
-    /// one as v1 messages, at once, rather than in one batch per tick. The seed's backend reads only single
-    /// messages, so a fleet that mixes it with Presence in the default room needs this.
-    /// </summary>
-    /// <value><see langword="true"/>.</value>
-    public bool PublishDefaultRoomPerEvent { get; set; } = true;
-
-    /// <summary>
     /// Gets or sets a value telling whether the WebSocket endpoint accepts a client's offer of permessage-deflate
     /// (RFC 7692). A frame shared by many connections, such as a v2 tick, is then deflated once for all of them
     /// (frames under 256 bytes are sent as they are), and the client may compress what it sends. Both directions
@@ -79,4 +72,12 @@ public sealed class PresenceOptions
     /// <value>30 seconds, a quarter of the stores' default 120 seconds.</value>
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Gets or sets how long, after the store returns from an outage, an instance waits for the others to announce
+    /// their participants again before it sends its clients a fresh snapshot.
+    /// </summary>
+    /// <value>1 second.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan ResyncDelay { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -12,11 +12,13 @@ namespace Presence.Internal;
 /// allocation. Otherwise frames queue and one drain loop sends them in order.
 /// </para>
 /// <para>
-/// The queue holds at most <see cref="PresenceOptions.OutboxCapacity"/> bytes. A frame that does not fit:
-/// a cursor update replaces the newest queued update of the same participant (the newer position is all that
-/// matters) or, if there is none, is dropped; any other message fails the outbox, and the connection is aborted
-/// as a slow consumer, since skipping a presence, leave or snapshot would leave the client wrong until it
-/// reconnects. A send blocked for longer than <see cref="PresenceOptions.SendTimeout"/> fails it as well.
+/// The queue holds at most <see cref="PresenceOptions.OutboxCapacity"/> bytes, plus at most one pending position per
+/// participant. A frame that does not fit: when it is made only of cursor updates, every queued position of the same
+/// participants is dropped (the newer one is all that matters) and it goes to the tail, merged into a v2 cursor frame
+/// waiting there, so that the newest position of every participant survives; any other message fails the outbox,
+/// and the connection is aborted as a slow consumer, since skipping a presence, leave or snapshot would leave the
+/// client wrong until it reconnects. A send blocked for longer than <see cref="PresenceOptions.SendTimeout"/> fails
+/// it as well.
 /// </para>
 /// </remarks>
 internal sealed class Outbox : IThreadPoolWorkItem, IDisposable
@@ -29,7 +31,7 @@ internal sealed class Outbox : IThreadPoolWorkItem, IDisposable
     private readonly Action<OutboxFailure, Exception?> _onFailure;
     private readonly PresenceMetrics? _metrics;
 
-    private OutboundFrame[] _items = new OutboundFrame[8];
+    private PresenceFrame?[] _items = new PresenceFrame?[8];
     private int _head;
     private int _count;
     private long _queuedBytes;
@@ -37,7 +39,7 @@ internal sealed class Outbox : IThreadPoolWorkItem, IDisposable
     private bool _sending;
     private bool _completed;
     private TaskCompletionSource? _idle;
-    private long _droppedFrames;
+    private long _supersededPositions;
 
     public Outbox(
         IPresenceTransport transport,
@@ -59,8 +61,8 @@ internal sealed class Outbox : IThreadPoolWorkItem, IDisposable
             Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>Gets how many cursor updates were dropped because the outbox was full.</summary>
-    public long DroppedFrames => Interlocked.Read(ref _droppedFrames);
+    /// <summary>Gets how many queued cursor positions were dropped because a newer one of the same participant followed.</summary>
+    public long SupersededPositions => Interlocked.Read(ref _supersededPositions);
 
     /// <summary>Gets the bytes waiting in the queue, not counting a send in flight.</summary>
     public long QueuedBytes
@@ -75,7 +77,7 @@ internal sealed class Outbox : IThreadPoolWorkItem, IDisposable
     }
 
     /// <summary>Queues or sends a frame. Frames queued before <see cref="Start"/> wait for it.</summary>
-    public void Enqueue(in OutboundFrame frame)
+    public void Enqueue(PresenceFrame frame)
     {
         lock (_gate)
         {
@@ -102,11 +104,11 @@ internal sealed class Outbox : IThreadPoolWorkItem, IDisposable
         return;
 
     Overflowed:
-        _onFailure(OutboxFailure.Overflow, null);
+        ReportFailure(OutboxFailure.Overflow, null);
     }
 
     /// <summary>Puts <paramref name="first"/> ahead of everything queued so far and starts sending.</summary>
-    public void Start(in OutboundFrame first)
+    public void Start(PresenceFrame first)
     {
         lock (_gate)
         {
@@ -144,12 +146,12 @@ internal sealed class Outbox : IThreadPoolWorkItem, IDisposable
 
     void IThreadPoolWorkItem.Execute() => _ = DrainAsync(default);
 
-    private void SendInline(in OutboundFrame frame)
+    private void SendInline(PresenceFrame frame)
     {
         ValueTask send;
         try
         {
-            send = _transport.SendAsync(frame.Payload);
+            send = _transport.SendAsync(frame);
         }
         catch (Exception ex)
         {
@@ -185,7 +187,7 @@ internal sealed class Outbox : IThreadPoolWorkItem, IDisposable
             await AwaitSendAsync(pending).ConfigureAwait(false);
             while (true)
             {
-                OutboundFrame next;
+                PresenceFrame next;
                 lock (_gate)
                 {
                     if (_completed || _count == 0)
@@ -197,7 +199,7 @@ internal sealed class Outbox : IThreadPoolWorkItem, IDisposable
                     next = DequeueLocked();
                 }
 
-                await AwaitSendAsync(_transport.SendAsync(next.Payload)).ConfigureAwait(false);
+                await AwaitSendAsync(_transport.SendAsync(next)).ConfigureAwait(false);
             }
         }
         catch (Exception ex)
@@ -242,7 +244,21 @@ internal sealed class Outbox : IThreadPoolWorkItem, IDisposable
             CompleteLocked();
         }
 
-        _onFailure(failure, exception);
+        ReportFailure(failure, exception);
+    }
+
+    // The failure handler aborts the connection, and an abort can throw (a transport torn down under it). Whatever it
+    // does stays with this connection: it never reaches the broadcast or the tick that was sending.
+    private void ReportFailure(OutboxFailure failure, Exception? exception)
+    {
+        try
+        {
+            _onFailure(failure, exception);
+        }
+        catch (Exception)
+        {
+            // The outbox is completed already; the connection ends by its own receive loop.
+        }
     }
 
     private void StopSending()
@@ -268,34 +284,78 @@ internal sealed class Outbox : IThreadPoolWorkItem, IDisposable
         _queuedBytes = 0;
     }
 
-    private bool TryAddLocked(in OutboundFrame frame)
+    private bool TryAddLocked(PresenceFrame frame)
     {
-        if (_count > 0 && _queuedBytes + frame.Payload.Length > _capacity)
+        if (_count == 0 || _queuedBytes + frame.Payload.Length <= _capacity)
         {
-            if (frame.CursorOwner is null)
-            {
-                return false;
-            }
-
-            var index = LastIndexOfCursorLocked(frame.CursorOwner);
-            if (index < 0)
-            {
-                _droppedFrames++;
-                _metrics?.FrameDropped();
-                return true;
-            }
-
-            RemoveAtLocked(index);
+            AppendLocked(frame);
+            return true;
         }
 
+        if (frame.Cursors is not { } positions)
+        {
+            return false;
+        }
+
+        CoalesceLocked(frame, positions);
+        return true;
+    }
+
+    // Every queued position of the frame's participants is older than the frame's: they go, wherever they wait, and
+    // the frame goes to the tail, after everything, so no participant's position moves before its own presence or
+    // leave. A v2 frame merges into a v2 cursor frame already at the tail, which then holds each participant once.
+    private void CoalesceLocked(PresenceFrame frame, CursorPositions positions)
+    {
+        var superseded = positions.IdSet;
+        var kept = 0;
+        for (var i = 0; i < _count; i++)
+        {
+            var index = (_head + i) % _items.Length;
+            var item = _items[index]!;
+            var remaining = item.Cursors is null ? item : CursorPositions.Without(item, superseded);
+            if (remaining != item)
+            {
+                _queuedBytes -= item.Payload.Length - (remaining?.Payload.Length ?? 0);
+                var dropped = item.Cursors!.Count - (remaining?.Cursors!.Count ?? 0);
+                Interlocked.Add(ref _supersededPositions, dropped);
+                _metrics?.PositionsSuperseded(dropped);
+            }
+
+            if (remaining is not null)
+            {
+                _items[(_head + kept) % _items.Length] = remaining;
+                kept++;
+            }
+        }
+
+        for (var i = kept; i < _count; i++)
+        {
+            _items[(_head + i) % _items.Length] = null;
+        }
+
+        _count = kept;
+        var tailIndex = (_head + _count - 1 + _items.Length) % _items.Length;
+        if (positions.IsBatch && _count > 0 && _items[tailIndex]!.Cursors is { IsBatch: true })
+        {
+            var tail = _items[tailIndex]!;
+            var merged = CursorPositions.Merge(tail, frame);
+            _queuedBytes += merged.Payload.Length - tail.Payload.Length;
+            _items[tailIndex] = merged;
+            return;
+        }
+
+        AppendLocked(frame);
+    }
+
+    private void AppendLocked(PresenceFrame frame)
+    {
         EnsureCapacityLocked();
         _items[(_head + _count) % _items.Length] = frame;
         _count++;
         _queuedBytes += frame.Payload.Length;
-        return true;
     }
 
-    private void InsertFirstLocked(in OutboundFrame frame)
+    private void InsertFirstLocked(PresenceFrame frame)
     {
         EnsureCapacityLocked();
         _head = (_head - 1 + _items.Length) % _items.Length;
@@ -304,41 +364,15 @@ internal sealed class Outbox : IThreadPoolWorkItem, IDisposable
         _queuedBytes += frame.Payload.Length;
     }
 
-    private OutboundFrame DequeueLocked()
+    private PresenceFrame DequeueLocked()
     {
         Debug.Assert(_count > 0);
-        var frame = _items[_head];
-        _items[_head] = default;
+        var frame = _items[_head]!;
+        _items[_head] = null;
         _head = (_head + 1) % _items.Length;
         _count--;
         _queuedBytes -= frame.Payload.Length;
         return frame;
-    }
-
-    // Offsets are relative to the head.
-    private int LastIndexOfCursorLocked(string owner)
-    {
-        for (var offset = _count - 1; offset >= 0; offset--)
-        {
-            if (string.Equals(_items[(_head + offset) % _items.Length].CursorOwner, owner, StringComparison.Ordinal))
-            {
-                return offset;
-            }
-        }
-
-        return -1;
-    }
-
-    private void RemoveAtLocked(int offset)
-    {
-        _queuedBytes -= _items[(_head + offset) % _items.Length].Payload.Length;
-        for (var i = offset; i < _count - 1; i++)
-        {
-            _items[(_head + i) % _items.Length] = _items[(_head + i + 1) % _items.Length];
-        }
-
-        _count--;
-        _items[(_head + _count) % _items.Length] = default;
     }
 
     private void EnsureCapacityLocked()
@@ -348,7 +382,7 @@ internal sealed class Outbox : IThreadPoolWorkItem, IDisposable
             return;
         }
 
-        var larger = new OutboundFrame[_items.Length * 2];
+        var larger = new PresenceFrame?[_items.Length * 2];
         for (var i = 0; i < _count; i++)
         {
             larger[i] = _items[(_head + i) % _items.Length];

@@ -1,6 +1,6 @@
 namespace Presence.Internal;
 
-/// <summary>One client's connection: its transport, its outbox and its participant's current state.</summary>
+/// <summary>One client's connection: its transport, its outbox, its participant's current state and its life in the roster.</summary>
 internal sealed class PresenceConnection : IDisposable
 {
     private readonly PresenceEngine _engine;
@@ -8,11 +8,21 @@ internal sealed class PresenceConnection : IDisposable
     private PresenceUser _user;
     private int _closeStarted;
     private int _persistPending;
+    private int _verifyPending;
     private Task _close = Task.CompletedTask;
     private ITimer? _abortTimer;
     private bool _isMember;
 
-    public PresenceConnection(PresenceEngine engine, IPresenceTransport transport, PresenceUser user, string room, PresenceProtocolVersion version, PresenceOptions options, TimeProvider timeProvider, PresenceMetrics metrics)
+    public PresenceConnection(
+        PresenceEngine engine,
+        IPresenceTransport transport,
+        PresenceUser user,
+        string room,
+        string session,
+        PresenceProtocolVersion version,
+        PresenceOptions options,
+        TimeProvider timeProvider,
+        PresenceMetrics metrics)
     {
         Version = version;
         _engine = engine;
@@ -21,6 +31,7 @@ internal sealed class PresenceConnection : IDisposable
         _user = user;
         Text = new ParticipantText(user);
         RoomName = room;
+        Session = session;
         Outbox = new Outbox(transport, options.OutboxCapacity, options.SendTimeout, timeProvider, OnOutboxFailure, metrics);
     }
 
@@ -28,13 +39,16 @@ internal sealed class PresenceConnection : IDisposable
 
     public string RoomName { get; }
 
+    /// <summary>Gets the connection's session: how the roster tells its claim of the participant from any other.</summary>
+    public string Session { get; }
+
     public PresenceProtocolVersion Version { get; }
 
     public IPresenceTransport Transport { get; }
 
     public Outbox Outbox { get; }
 
-    /// <summary>Gets or sets the room this connection joined; set once the join is done.</summary>
+    /// <summary>Gets or sets the room this connection joined; set once, by the join.</summary>
     public PresenceRoom? Room { get; set; }
 
     /// <summary>Gets the participant as it is now. Only the connection's receive loop changes it.</summary>
@@ -44,8 +58,18 @@ internal sealed class PresenceConnection : IDisposable
     public ParticipantText Text { get; private set; }
 
     /// <summary>
-    /// Gets or sets a value telling whether the connection is the room's member for its id: set once it joined,
-    /// cleared when it leaves or a newer connection with the same id replaces it. Read from other threads.
+    /// Gets the gate of the connection's roster life. Whatever the roster must see in order (the claim, writes, the
+    /// release) and whatever is announced of the participant is issued under it, after checking <see cref="RosterState"/>:
+    /// a connection replaced meanwhile then neither writes nor announces anything.
+    /// </summary>
+    public Lock Gate { get; } = new();
+
+    /// <summary>Gets or sets where the connection is in its roster life; only under <see cref="Gate"/>.</summary>
+    public RosterState RosterState { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value telling whether the connection is its room's member for its id: set by the room directory
+    /// when it joins, cleared when it leaves or is replaced. Read from other threads.
     /// </summary>
     public bool IsMember
     {
@@ -71,11 +95,10 @@ internal sealed class PresenceConnection : IDisposable
 
     public void ClearPersistenceMark() => Volatile.Write(ref _persistPending, 0);
 
-    public void MarkReplaced()
-    {
-        IsMember = false;
-        BeginClose(PresenceCloseStatus.Replaced);
-    }
+    /// <summary>Marks an ownership check as under way; true when none was.</summary>
+    public bool TryStartVerifying() => Interlocked.Exchange(ref _verifyPending, 1) == 0;
+
+    public void EndVerifying() => Volatile.Write(ref _verifyPending, 0);
 
     /// <summary>
     /// Starts a graceful close, once: stops the outbox, waits for a send in flight, then sends the close.
@@ -99,13 +122,13 @@ internal sealed class PresenceConnection : IDisposable
     {
         Interlocked.Exchange(ref _closeStarted, 1);
         _ = Outbox.CompleteAsync();
-        Transport.Abort();
+        AbortTransport();
     }
 
     /// <summary>Aborts the connection unless it is disposed first, for a client that does not answer a close.</summary>
     public void AbortAfter(TimeSpan delay)
     {
-        var timer = _timeProvider.CreateTimer(static state => ((PresenceConnection)state!).Transport.Abort(), this, delay, Timeout.InfiniteTimeSpan);
+        var timer = _timeProvider.CreateTimer(static state => ((PresenceConnection)state!).AbortTransport(), this, delay, Timeout.InfiniteTimeSpan);
         if (Interlocked.CompareExchange(ref _abortTimer, timer, null) is not null)
         {
             timer.Dispose();
@@ -116,6 +139,19 @@ internal sealed class PresenceConnection : IDisposable
     {
         Interlocked.Exchange(ref _abortTimer, DisposedTimer.Instance)?.Dispose();
         Outbox.Dispose();
+    }
+
+    // A transport torn down under it may throw as it is aborted: that stays with this connection.
+    private void AbortTransport()
+    {
+        try
+        {
+            Transport.Abort();
+        }
+        catch (Exception ex)
+        {
+            _engine.OnAbortFailed(this, ex);
+        }
     }
 
     private void OnOutboxFailure(OutboxFailure failure, Exception? exception)

@@ -20,7 +20,7 @@ internal sealed class PresenceMetrics : IDisposable
         _connections = _meter.CreateUpDownCounter<long>("presence.connections", "{connection}", "Open connections.");
         _messagesReceived = _meter.CreateCounter<long>("presence.messages.received", "{message}", "Client messages received, valid or not.");
         _messagesIgnored = _meter.CreateCounter<long>("presence.messages.ignored", "{message}", "Client messages ignored: invalid JSON, unknown type, binary or empty.");
-        _framesDropped = _meter.CreateCounter<long>("presence.frames.dropped", "{frame}", "Cursor updates dropped because a slow client's outbox was full.");
+        _framesDropped = _meter.CreateCounter<long>("presence.frames.dropped", "{frame}", "Cursor updates a slow client's full outbox dropped because a newer position of the same participant followed them.");
         _slowConsumers = _meter.CreateCounter<long>("presence.connections.slow", "{connection}", "Connections aborted because the client read too slowly.");
     }
 
@@ -32,7 +32,7 @@ internal sealed class PresenceMetrics : IDisposable
 
     public void MessageIgnored() => _messagesIgnored.Add(1);
 
-    public void FrameDropped() => _framesDropped.Add(1);
+    public void PositionsSuperseded(long count) => _framesDropped.Add(count);
 
     public void SlowConsumer() => _slowConsumers.Add(1);
 

@@ -1,23 +1,24 @@
 namespace Presence.Internal;
 
 /// <summary>
-/// The events of one room since the last tick, for protocol v2 clients and for the instance's batched publication.
-/// A cursor update replaces the same participant's pending one, unless a presence or leave of that participant
-/// came after it: the order of a participant's events is kept, and only its positions are coalesced.
+/// The events of one room since the last tick, for protocol v2 clients and for the other instances. A cursor update
+/// replaces the same participant's pending one, unless a presence or leave of that participant came after it: the
+/// order of a participant's events is kept, and only its positions are coalesced.
 /// </summary>
 internal sealed class RoomBatch
 {
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
     private readonly List<Entry> _pending = [];
     private readonly Dictionary<string, int> _pendingCursor = new(StringComparer.Ordinal);
 
-    public void Add(byte[] message, string participantId, bool isCursor, bool isLocal)
+    /// <summary>Adds an event; <paramref name="publish"/> when the other instances are to hear of it from this one.</summary>
+    public void Add(byte[] message, string participantId, bool isCursor, bool publish)
     {
         lock (_gate)
         {
             if (isCursor && _pendingCursor.TryGetValue(participantId, out var index))
             {
-                _pending[index] = new Entry(message, IsCursor: true, isLocal);
+                _pending[index] = new Entry(message, participantId, IsCursor: true, publish);
                 return;
             }
 
@@ -30,7 +31,7 @@ internal sealed class RoomBatch
                 _pendingCursor.Remove(participantId);
             }
 
-            _pending.Add(new Entry(message, isCursor, isLocal));
+            _pending.Add(new Entry(message, participantId, isCursor, publish));
         }
     }
 
@@ -51,43 +52,67 @@ internal sealed class RoomBatch
         }
     }
 
-    /// <summary>Joins messages into one v2 frame, <c>[m1,m2,…]</c>, without parsing or encoding them again.</summary>
-    public static byte[] Frame(Entry[] entries, bool localOnly)
+    /// <summary>
+    /// The tick's v2 frame, <c>[m1,m2,…]</c>, joined without parsing or encoding the messages again. A frame of cursor
+    /// updates only says so, so that a full outbox can coalesce it per participant.
+    /// </summary>
+    public static PresenceFrame Frame(Entry[] entries)
     {
-        var length = 1;
+        if (Array.TrueForAll(entries, static e => e.IsCursor))
+        {
+            var ids = new string[entries.Length];
+            var messages = new ReadOnlyMemory<byte>[entries.Length];
+            for (var i = 0; i < entries.Length; i++)
+            {
+                ids[i] = entries[i].ParticipantId;
+                messages[i] = entries[i].Message;
+            }
+
+            return CursorPositions.BatchFrame(ids, messages);
+        }
+
+        return new PresenceFrame(new PresenceBatch([.. entries.Select(static e => (ReadOnlyMemory<byte>)e.Message)]).Frame);
+    }
+
+    /// <summary>A v2 frame of one message, such as a snapshot.</summary>
+    public static byte[] Frame(byte[] message)
+    {
+        var frame = new byte[message.Length + 2];
+        frame[0] = (byte)'[';
+        message.CopyTo(frame, 1);
+        frame[^1] = (byte)']';
+        return frame;
+    }
+
+    /// <summary>The events the other instances are to hear of from this one, or <see langword="null"/> when there are none.</summary>
+    public static PresenceBatch? Publication(Entry[] entries)
+    {
         var count = 0;
         foreach (var entry in entries)
         {
-            if (!localOnly || entry.IsLocal)
+            if (entry.Publish)
             {
-                length += entry.Message.Length + 1;
                 count++;
             }
         }
 
         if (count == 0)
         {
-            return [];
+            return null;
         }
 
-        var frame = new byte[length];
-        frame[0] = (byte)'[';
-        var offset = 1;
+        var messages = new ReadOnlyMemory<byte>[count];
+        var next = 0;
         foreach (var entry in entries)
         {
-            if (!localOnly || entry.IsLocal)
+            if (entry.Publish)
             {
-                entry.Message.CopyTo(frame, offset);
-                offset += entry.Message.Length;
-                frame[offset++] = (byte)',';
+                messages[next++] = entry.Message;
             }
         }
 
-        frame[^1] = (byte)']';
-        return frame;
+        return new PresenceBatch(messages);
     }
 
-    public static byte[] Frame(byte[] message) => Frame([new Entry(message, IsCursor: false, IsLocal: true)], localOnly: false);
-
-    internal readonly record struct Entry(byte[] Message, bool IsCursor, bool IsLocal);
+    internal readonly record struct Entry(byte[] Message, string ParticipantId, bool IsCursor, bool Publish);
 }

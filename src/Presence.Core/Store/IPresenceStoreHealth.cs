@@ -8,4 +8,11 @@ public interface IPresenceStoreHealth
     /// and the instance is degraded: other instances neither hear from it nor are heard.
     /// </summary>
     bool IsAvailable { get; }
+
+    /// <summary>
+    /// Gets how many times the store has become unreachable. The engine writes its participants again whenever this
+    /// grows, so that a break too short for <see cref="IsAvailable"/> to be seen false (a Redis restarted empty) is
+    /// still recovered from.
+    /// </summary>
+    long Outages => 0;
 }

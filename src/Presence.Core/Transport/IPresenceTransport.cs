@@ -16,10 +16,16 @@ public interface IPresenceTransport
     ValueTask<TransportMessage> ReceiveAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Sends one whole message.</summary>
-    /// <param name="message">An encoded server message. The same bytes are shared with other connections: never change them.</param>
+    /// <param name="frame">
+    /// The message. A broadcast hands the same frame to every recipient: encode it with
+    /// <see cref="PresenceFrame.GetEncoded"/> to do the work once for all of them, and never change its bytes.
+    /// </param>
     /// <param name="cancellationToken">Cancels the send, which may tear the connection down.</param>
-    /// <returns>A task that completes when the transport has taken the message.</returns>
-    ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default);
+    /// <returns>
+    /// A task that completes when the transport has taken the message. It must not block its caller: a broadcast
+    /// sends from the engine's shared threads.
+    /// </returns>
+    ValueTask SendAsync(PresenceFrame frame, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Starts a graceful close with <paramref name="status"/>, or completes one the peer started. After it,

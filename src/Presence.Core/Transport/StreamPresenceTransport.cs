@@ -117,14 +117,15 @@ public sealed class StreamPresenceTransport : IPresenceTransport, IAsyncDisposab
     }
 
     /// <inheritdoc />
-    public ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
+    public ValueTask SendAsync(PresenceFrame frame, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(frame);
         if (_aborted || Volatile.Read(ref _outputCompleted) != 0)
         {
             return ValueTask.FromException(new IOException("The transport is closed."));
         }
 
-        _output.Write(message.Span);
+        _output.Write(frame.Payload.Span);
         _output.Write(NewLine);
         var flush = _output.FlushAsync(cancellationToken);
         return flush.IsCompletedSuccessfully ? default : AwaitFlushAsync(flush);

@@ -5,15 +5,18 @@ namespace Presence.Redis.Internal;
 /// <summary>
 /// Every key and channel name, in one place.
 /// <code>
-/// default room    {prefix}:users  {prefix}:activity  {prefix}:owners   channel {prefix}:events
+/// default room    {prefix}:users  {prefix}:activity  {prefix}:owners   channel {prefix}:events      (seed layout)
 /// room R          {prefix}:{R}:users  {prefix}:{R}:activity  {prefix}:{R}:owners   channel {prefix}:{R}:events
 /// instance I      {prefix}:instance:I (liveness, TTL)  {prefix}:instance:I:rooms (set)  {prefix}:instance:I:sweeper (lock)
 /// all instances   {prefix}:instances (sorted set, I -> last heartbeat)
 /// </code>
-/// The default room's names are the seed's own, so that the seed's backend shares the roster. A room's name is a
-/// cluster hash tag, so that its keys and channel live on one node.
+/// With the seed layout (a standalone server and <see cref="RedisPresenceOptions.SeedCompatibility"/>), the default
+/// room's names are the seed's own, so that the seed's backend shares the roster. Otherwise, and on a cluster, where
+/// the seed's names would put one room's keys on different nodes, the default room is named like every other room.
+/// A room's name is a cluster hash tag, so that its keys and its channel live on one node: the scripts that change a
+/// room's roster touch only that node, and publications keep their order with them.
 /// </summary>
-internal sealed class RedisKeys(string prefix, bool shardedRooms)
+internal sealed class RedisKeys(string prefix, bool shardedChannels, bool seedLayout)
 {
     public RedisKey Users(string room) => Key(room, "users");
 
@@ -21,16 +24,27 @@ internal sealed class RedisKeys(string prefix, bool shardedRooms)
 
     public RedisKey Owners(string room) => Key(room, "owners");
 
+    /// <summary>Gets the room's three roster keys, in the order the scripts expect them.</summary>
+    public RedisKey[] Roster(string room) => [Users(room), Activity(room), Owners(room)];
+
     public RedisChannel Channel(string room)
     {
-        if (IsDefault(room))
+        if (IsSeedDefault(room))
         {
             return RedisChannel.Literal($"{prefix}:events");
         }
 
+        // Key-routed: a publication goes to the node that owns the room's keys, on the same connection as the room's
+        // scripts, so that Redis sees both in the order they were made.
         var name = $"{prefix}:{{{room}}}:events";
-        return shardedRooms ? RedisChannel.Sharded(name) : RedisChannel.Literal(name);
+        return shardedChannels ? RedisChannel.Sharded(name) : RedisChannel.Literal(name).WithKeyRouting();
     }
+
+    /// <summary>Gets a value telling whether the room's channel is a sharded one (<c>SPUBLISH</c>).</summary>
+    public bool IsSharded(string room) => shardedChannels && !IsSeedDefault(room);
+
+    /// <summary>Gets a value telling whether the room is the default one in the seed's layout, which older peers read.</summary>
+    public bool IsSeedDefault(string room) => seedLayout && room == PresenceRules.DefaultRoom;
 
     public RedisKey Instances => $"{prefix}:instances";
 
@@ -40,7 +54,5 @@ internal sealed class RedisKeys(string prefix, bool shardedRooms)
 
     public RedisKey Sweeper(string instance) => $"{prefix}:instance:{instance}:sweeper";
 
-    private static bool IsDefault(string room) => room == PresenceRules.DefaultRoom;
-
-    private RedisKey Key(string room, string name) => IsDefault(room) ? $"{prefix}:{name}" : $"{prefix}:{{{room}}}:{name}";
+    private RedisKey Key(string room, string name) => IsSeedDefault(room) ? $"{prefix}:{name}" : $"{prefix}:{{{room}}}:{name}";
 }

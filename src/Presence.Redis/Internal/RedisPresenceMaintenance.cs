@@ -7,122 +7,116 @@ namespace Presence.Redis.Internal;
 /// <summary>
 /// The instance's life in the fleet: a heartbeat (a liveness key whose TTL is half the crash-cleanup deadline,
 /// renewed at a fifth of it), a sweep that removes the participants of instances whose liveness key expired and
-/// announces their departure, and the recovery after a Redis outage.
+/// announces their departure, and, when Redis returns from an outage, the releases and subscriptions it missed.
 /// </summary>
 /// <remarks>
 /// An instance killed without a word stops renewing its key; it expires at most half the deadline after the last
-/// beat, and the next sweep, at most a fifth later, finds it: the departure goes out within the deadline.
+/// beat, and the next sweep, at most a fifth later, finds it: the departure goes out within the deadline. Each pass
+/// fails alone and is logged; the next one runs as usual.
 /// </remarks>
 internal sealed partial class RedisPresenceMaintenance(
-    RedisPresenceStore store,
-    PresenceEngine engine,
+    RedisConnection redis,
+    RedisPresenceRoster roster,
+    RedisPresenceBackplane backplane,
     TimeProvider timeProvider,
     ILogger<RedisPresenceMaintenance> logger) : BackgroundService
 {
-    private readonly RedisKeys _keys = store.Keys;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        store.Restored += () => RecoverAsync(stoppingToken);
-        await store.GetConnectionAsync().ConfigureAwait(false);
+        await redis.GetConnectionAsync().ConfigureAwait(false);
+        using var timer = new PeriodicTimer(redis.Options.CrashCleanupTimeout / 5, timeProvider);
+        do
+        {
+            try
+            {
+                redis.TryEndOutage();
+                await roster.ReplayPendingReleasesAsync().ConfigureAwait(false);
 
-        using var timer = new PeriodicTimer(store.Options.CrashCleanupTimeout / 5, timeProvider);
+                await backplane.SubscribePendingAsync().ConfigureAwait(false);
+                await backplane.SettleUnsubscribedAsync().ConfigureAwait(false);
+                await BeatAsync().ConfigureAwait(false);
+                await SweepAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                Log.MaintenanceFailed(logger, ex);
+            }
+        }
+        while (await WaitAsync(timer, stoppingToken).ConfigureAwait(false));
+    }
+
+    private static async ValueTask<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
         try
         {
-            do
-            {
-                try
-                {
-                    store.TryRecover();
-                    await BeatAsync().ConfigureAwait(false);
-                    await SweepAsync().ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is RedisException or TimeoutException)
-                {
-                    Log.MaintenanceFailed(logger, ex);
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+            return await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
+            return false;
         }
     }
 
     private async Task BeatAsync()
     {
-        if (!store.IsAvailable)
+        if (!redis.TryGetReady(out var connection, out var keys))
         {
             return;
         }
 
-        var db = (await store.GetConnectionAsync().ConfigureAwait(false)).GetDatabase();
-        await db.StringSetAsync(_keys.Liveness(store.InstanceId), 1, store.Options.CrashCleanupTimeout / 2).ConfigureAwait(false);
-        await db.SortedSetAddAsync(_keys.Instances, store.InstanceId, store.Now()).ConfigureAwait(false);
+        var outages = redis.Outages;
+        var db = connection.GetDatabase();
+        await db.StringSetAsync(keys.Liveness(redis.InstanceId), 1, redis.Options.CrashCleanupTimeout / 2).ConfigureAwait(false);
+        await db.SortedSetAddAsync(keys.Instances, redis.InstanceId, redis.Now()).ConfigureAwait(false);
+        redis.Beaten(outages);
     }
 
     private async Task SweepAsync()
     {
-        if (!store.IsAvailable)
+        if (!redis.TryGetReady(out var connection, out var keys))
         {
             return;
         }
 
-        var db = (await store.GetConnectionAsync().ConfigureAwait(false)).GetDatabase();
-        foreach (var instance in await db.SortedSetRangeByRankAsync(_keys.Instances).ConfigureAwait(false))
+        var db = connection.GetDatabase();
+        foreach (var instance in await db.SortedSetRangeByRankAsync(keys.Instances).ConfigureAwait(false))
         {
-            var id = (string)instance!;
-            if (id != store.InstanceId && !await db.KeyExistsAsync(_keys.Liveness(id)).ConfigureAwait(false))
+            var id = (string?)instance;
+            if (id is { Length: > 0 } && id != redis.InstanceId && !await db.KeyExistsAsync(keys.Liveness(id)).ConfigureAwait(false))
             {
-                await CleanUpAsync(db, id).ConfigureAwait(false);
+                await CleanUpAsync(db, keys, id).ConfigureAwait(false);
             }
         }
     }
 
-    // One survivor takes the lock and cleans up; a participant that reconnected elsewhere has another owner and stays.
-    private async Task CleanUpAsync(IDatabase db, string dead)
+    // One survivor takes the lock and cleans up, room by room, each in one script. The departures it publishes name the
+    // dead instance as their origin, so that every live instance, this one included, passes them on to its clients.
+    private async Task CleanUpAsync(IDatabase db, RedisKeys keys, string dead)
     {
-        if (!await db.StringSetAsync(_keys.Sweeper(dead), store.InstanceId, TimeSpan.FromMinutes(1), When.NotExists).ConfigureAwait(false))
+        if (!await db.StringSetAsync(keys.Sweeper(dead), redis.InstanceId, TimeSpan.FromMinutes(1), When.NotExists).ConfigureAwait(false))
         {
             return;
         }
 
+        var prefix = RedisEnvelope.Prefix(dead);
         var removed = 0;
-        foreach (var room in await db.SetMembersAsync(_keys.InstanceRooms(dead)).ConfigureAwait(false))
+        foreach (var member in await db.SetMembersAsync(keys.InstanceRooms(dead)).ConfigureAwait(false))
         {
-            var roomName = (string)room!;
-            foreach (var owner in await db.HashGetAllAsync(_keys.Owners(roomName)).ConfigureAwait(false))
+            if (!PresenceRules.TryCleanRoom((string?)member, out var room) || room != (string?)member)
             {
-                var id = (string)owner.Name!;
-                if (owner.Value == dead && PresenceRules.IsIdentifier(id) && await store.RemoveOwnedAsync(db, roomName, id, dead).ConfigureAwait(false))
-                {
-                    await store.AnnounceLeaveAsync(roomName, id).ConfigureAwait(false);
-                    removed++;
-                }
+                continue;
             }
+
+            var ids = (RedisResult[])(await db.ScriptEvaluateAsync(
+                RedisScripts.Sweep,
+                keys.Roster(room),
+                [dead, keys.Channel(room).ToString(), prefix, keys.IsSharded(room) ? "1" : "0"]).ConfigureAwait(false))!;
+            removed += ids.Length;
         }
 
-        await db.KeyDeleteAsync(_keys.InstanceRooms(dead)).ConfigureAwait(false);
-        await db.SortedSetRemoveAsync(_keys.Instances, dead).ConfigureAwait(false);
+        await db.KeyDeleteAsync(keys.InstanceRooms(dead)).ConfigureAwait(false);
+        await db.SortedSetRemoveAsync(keys.Instances, dead).ConfigureAwait(false);
         Log.CleanedUp(logger, dead, removed);
-    }
-
-    private async Task RecoverAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await store.ReplayAfterOutageAsync().ConfigureAwait(false);
-            await BeatAsync().ConfigureAwait(false);
-            await engine.ResynchronizeAsync(store.Options.ResyncDelay, stoppingToken).ConfigureAwait(false);
-            Log.Recovered(logger);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            Log.MaintenanceFailed(logger, ex);
-        }
     }
 
     private static partial class Log
@@ -130,10 +124,7 @@ internal sealed partial class RedisPresenceMaintenance(
         [LoggerMessage(1, LogLevel.Information, "Instance {Instance} stopped beating; removed its {Count} participants and announced their departure.", EventName = "CleanedUp")]
         public static partial void CleanedUp(ILogger logger, string instance, int count);
 
-        [LoggerMessage(2, LogLevel.Information, "Participants re-registered and clients resynchronised after the Redis outage.", EventName = "Recovered")]
-        public static partial void Recovered(ILogger logger);
-
-        [LoggerMessage(3, LogLevel.Debug, "A heartbeat or sweep failed; it runs again at the next beat.", EventName = "MaintenanceFailed")]
+        [LoggerMessage(3, LogLevel.Warning, "A heartbeat, sweep or recovery pass failed; it runs again at the next beat.", EventName = "MaintenanceFailed")]
         public static partial void MaintenanceFailed(ILogger logger, Exception exception);
     }
 }

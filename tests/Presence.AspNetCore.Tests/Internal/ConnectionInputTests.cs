@@ -43,7 +43,7 @@ public sealed class ConnectionInputTests
         // The release runs the reader's continuation on its own thread: the read is done when it returns.
         var continuedOn = -1;
         var continuation = ContinueAsync(read, () => continuedOn = Environment.CurrentManagedThreadId);
-        await gate.ReleaseAsync();
+        await gate.OnTickStartingAsync();
         Assert.Equal(Environment.CurrentManagedThreadId, continuedOn);
         Assert.Equal("hello", Text(buffer, await continuation));
         Assert.Equal(0, gate.WaitingCount);
@@ -57,12 +57,12 @@ public sealed class ConnectionInputTests
         var buffer = new byte[16];
         var read = input.ReadAsync(buffer, CancellationToken.None);
 
-        await gate.ReleaseAsync();
+        await gate.OnTickStartingAsync();
         Assert.False(read.IsCompleted);
         Assert.Equal(1, gate.WaitingCount);
 
         await _pipe.Writer.WriteAsync("late"u8.ToArray());
-        await gate.ReleaseAsync();
+        await gate.OnTickStartingAsync();
         Assert.Equal("late", Text(buffer, await read));
     }
 
@@ -74,7 +74,7 @@ public sealed class ConnectionInputTests
         var read = input.ReadAsync(new byte[16], CancellationToken.None);
 
         await _pipe.Writer.CompleteAsync();
-        await gate.ReleaseAsync();
+        await gate.OnTickStartingAsync();
         Assert.Equal(0, await read);
     }
 
@@ -92,17 +92,17 @@ public sealed class ConnectionInputTests
         // As the server's socket loop does when the client resets the connection.
         await _pipe.Writer.CompleteAsync(new IOException("Connection reset by peer"));
         await other.Writer.WriteAsync("fine"u8.ToArray());
-        await gate.ReleaseAsync();
+        await gate.OnTickStartingAsync();
 
         await Assert.ThrowsAsync<IOException>(() => failing);
         Assert.Equal("fine", Text(buffer, await reading));
 
         // And the gate still works on the next ticks.
         var next = healthy.ReadAsync(buffer, CancellationToken.None).AsTask();
-        await gate.ReleaseAsync();
+        await gate.OnTickStartingAsync();
         Assert.False(next.IsCompleted);
         await other.Writer.WriteAsync("again"u8.ToArray());
-        await gate.ReleaseAsync();
+        await gate.OnTickStartingAsync();
         Assert.Equal("again", Text(buffer, await next));
     }
 
@@ -118,7 +118,7 @@ public sealed class ConnectionInputTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await read);
 
         await _pipe.Writer.WriteAsync("unread"u8.ToArray());
-        await gate.ReleaseAsync();
+        await gate.OnTickStartingAsync();
         Assert.Equal(0, gate.WaitingCount);
 
         // The bytes are still there for the next read.
@@ -155,7 +155,7 @@ public sealed class ConnectionInputTests
         Assert.Equal("more", Text(buffer, await next.AsTask().WaitAsync(TimeSpan.FromSeconds(30))));
 
         // The gate lets go of it at its next release.
-        await gate.ReleaseAsync();
+        await gate.OnTickStartingAsync();
         Assert.Equal(0, gate.WaitingCount);
     }
 
@@ -188,10 +188,10 @@ public sealed class ConnectionInputTests
         var gated = new ConnectionInput(_pipe.Reader, gate);
         var waiting = gated.ReadAsync(buffer, CancellationToken.None);
         _pipe.Reader.CancelPendingRead();
-        await gate.ReleaseAsync();
+        await gate.OnTickStartingAsync();
         Assert.False(waiting.IsCompleted);
         await _pipe.Writer.WriteAsync("later"u8.ToArray());
-        await gate.ReleaseAsync();
+        await gate.OnTickStartingAsync();
         Assert.Equal("later", Text(buffer, await waiting));
     }
 
@@ -208,7 +208,7 @@ public sealed class ConnectionInputTests
         var next = input.ReadAsync(buffer, CancellationToken.None);
         Assert.False(next.IsCompleted);
 
-        await gate.ReleaseAsync();
+        await gate.OnTickStartingAsync();
         Assert.Equal(ConnectionInput.ReadBudgetPerTick, await next);
         Assert.False(input.ReadAsync(buffer, CancellationToken.None).AsTask().IsCompleted);
     }
@@ -238,7 +238,7 @@ public sealed class ConnectionInputTests
         Assert.False(probe.IsCompleted);
 
         await _pipe.Writer.WriteAsync("kept"u8.ToArray());
-        await gate.ReleaseAsync();
+        await gate.OnTickStartingAsync();
         Assert.Equal(0, await probe);
 
         var buffer = new byte[16];
@@ -259,7 +259,7 @@ public sealed class ConnectionInputTests
         }
 
         Assert.Equal(count, gate.WaitingCount);
-        await gate.ReleaseAsync();
+        await gate.OnTickStartingAsync();
         Assert.All(reads, read => Assert.True(read.IsCompletedSuccessfully));
         Assert.All(await Task.WhenAll(reads), read => Assert.Equal(1, read));
     }

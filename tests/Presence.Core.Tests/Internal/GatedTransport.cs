@@ -44,11 +44,11 @@ internal sealed class GatedTransport : IPresenceTransport
         blocked?.TrySetResult();
     }
 
-    public ValueTask SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
+    public ValueTask SendAsync(PresenceFrame frame, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
-            _sent.Add(Encoding.UTF8.GetString(message.Span));
+            _sent.Add(Encoding.UTF8.GetString(frame.Payload.Span));
             if (_open)
             {
                 return default;

@@ -14,7 +14,11 @@ public sealed class OutboxTests
     private Outbox Create(int capacity = 1024, TimeSpan? sendTimeout = null) =>
         new(_transport, capacity, sendTimeout ?? TimeSpan.FromSeconds(10), _time, (failure, _) => { lock (_failures) { _failures.Add(failure); } });
 
-    private static OutboundFrame Frame(string text, string? cursorOwner = null) => new(Encoding.UTF8.GetBytes(text), cursorOwner);
+    private static PresenceFrame Frame(string text, string? cursorOwner = null)
+    {
+        var payload = Encoding.UTF8.GetBytes(text);
+        return cursorOwner is null ? new PresenceFrame(payload) : new PresenceFrame(payload, CursorPositions.Message(cursorOwner, payload.Length));
+    }
 
     [Fact]
     public async Task FramesQueuedBeforeStart_FollowTheFirstFrame_InOrder()
@@ -107,5 +111,73 @@ public sealed class OutboxTests
 
         outbox.Enqueue(Frame("after"));
         Assert.Equal(["snapshot", "in flight"], _transport.Sent);
+    }
+
+    [Fact]
+    public async Task WhenFull_TheLastPositionOfEveryParticipantSurvives()
+    {
+        using var outbox = Create(capacity: 64);
+        outbox.Start(Frame("snapshot"));
+        await Eventually.HoldsAsync(() => _transport.Sent.Count == 1);
+
+        _transport.Close();
+        outbox.Enqueue(Frame("blocked"));
+        for (var i = 0; i < 100; i++)
+        {
+            outbox.Enqueue(Frame($"p:{i:0000}", "p"));
+        }
+
+        // Arrives when the outbox is full of another participant's moves: its only position must not be lost.
+        outbox.Enqueue(Frame("r:0001", "r"));
+        outbox.Enqueue(Frame("p:last", "p"));
+
+        _transport.Open();
+        await Eventually.HoldsAsync(() => _transport.Sent.Contains("p:last"));
+        Assert.Contains("r:0001", _transport.Sent);
+        Assert.Empty(_failures);
+    }
+
+    [Fact]
+    public async Task WhenFull_ACursorOnlyTickFrame_IsMergedPerParticipant_SoNobodysLastPositionIsLost()
+    {
+        using var outbox = Create(capacity: 256);
+        outbox.Start(Frame("snapshot"));
+        await Eventually.HoldsAsync(() => _transport.Sent.Count == 1);
+
+        _transport.Close();
+        outbox.Enqueue(Frame("blocked"));
+        outbox.Enqueue(TickFrame(("a", 0.125), ("b", 0.125), ("c", 0.125)));
+        outbox.Enqueue(TickFrame(("b", 0.25), ("c", 0.25)));
+        outbox.Enqueue(TickFrame(("c", 0.5)));
+
+        _transport.Open();
+        await Eventually.HoldsAsync(() => _transport.Sent.Count >= 3);
+        await Task.Delay(50);
+
+        // Fold every tick frame the client received: each participant ends at its newest position.
+        var roster = PresenceReducer.Empty;
+        foreach (var text in _transport.Sent.Skip(2))
+        {
+            Assert.True(PresenceProtocol.TryParseServerFrame(Encoding.UTF8.GetBytes(text), out var messages), text);
+            foreach (var message in messages)
+            {
+                roster = PresenceReducer.Reduce(roster, message, "self");
+            }
+        }
+
+        Assert.Equal([("a", 0.125), ("b", 0.25), ("c", 0.5)], roster.Values.OrderBy(u => u.Id).Select(u => (u.Id, u.X)));
+        Assert.Empty(_failures);
+    }
+
+    private static PresenceFrame TickFrame(params (string Id, double X)[] cursors)
+    {
+        var batch = new RoomBatch();
+        foreach (var (id, x) in cursors)
+        {
+            var user = new PresenceUser(id, id.ToUpperInvariant(), "#123456", x, 0.5, 1);
+            batch.Add(FrameEncoder.Cursor(new ParticipantText(user), user), id, isCursor: true, publish: true);
+        }
+
+        return RoomBatch.Frame(batch.Drain());
     }
 }

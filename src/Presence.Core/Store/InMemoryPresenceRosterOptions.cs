@@ -2,10 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Presence;
 
-/// <summary>Settings of <see cref="InMemoryPresenceStore"/>.</summary>
-public sealed class InMemoryPresenceStoreOptions
+/// <summary>Settings of <see cref="InMemoryPresenceRoster"/>, bound from the configuration section <c>Presence:Memory</c>.</summary>
+public sealed class InMemoryPresenceRosterOptions
 {
-    /// <summary>Gets or sets how long after its last upsert a participant is left out of snapshots.</summary>
+    /// <summary>Gets or sets how long after its last write a participant is left out of snapshots.</summary>
     /// <value>120 seconds, as in the seed. The engine refreshes connected participants well within it.</value>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan StaleAfter { get; set; } = TimeSpan.FromSeconds(120);

@@ -1,0 +1,320 @@
+using Presence.Internal;
+
+namespace Presence;
+
+// A connection's life in its room and in the roster. The room directory decides membership; the connection's gate
+// orders what the roster and the others hear of it: its claim, its writes, its announcements and its release.
+public sealed partial class PresenceEngine
+{
+    internal async Task JoinAsync(PresenceConnection connection)
+    {
+        var room = _rooms.Join(connection, out var replaced);
+        if (replaced is not null)
+        {
+            // The newest connection wins: the old one is closed, and its late departure announces nothing.
+            Log.Replaced(_logger, connection.Id, room.Name);
+            Supersede(replaced);
+        }
+
+        await EnsureSubscribedAsync(room).ConfigureAwait(false);
+
+        // A connection replaced while it joined stops here: it neither claims nor announces its stale participant.
+        if (!TryClaim(connection, out var claim))
+        {
+            return;
+        }
+
+        await claim.ConfigureAwait(false);
+        var users = await SnapshotAsync(room).ConfigureAwait(false);
+
+        // Broadcasts that reached this connection while it joined wait behind the snapshot.
+        connection.Outbox.Start(new PresenceFrame(SnapshotFrame(connection, users)));
+        AnnouncePresence(connection, toSelf: false);
+    }
+
+    private async Task LeaveAsync(PresenceConnection connection)
+    {
+        if (_rooms.Leave(connection) is not { } departure)
+        {
+            // Replaced, here or elsewhere: whoever took its place speaks for the participant now.
+            return;
+        }
+
+        var room = departure.Room;
+        _departures.Begin(room.Name, connection.Id);
+        try
+        {
+            // The participant's last moves go out before its departure, which the roster announces to the others.
+            await FlushAsync(room).ConfigureAwait(false);
+            if (TryRelease(connection, out var release) && await release.ConfigureAwait(false))
+            {
+                _departures.Released(room.Name, connection.Id, Now());
+                AnnounceLeave(room, connection.Id);
+            }
+        }
+        finally
+        {
+            _departures.End(room.Name, connection.Id);
+            if (departure.RoomRetired)
+            {
+                await RetireAsync(room).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>A newer connection of the same participant took this one's place on this instance.</summary>
+    private static void Supersede(PresenceConnection connection)
+    {
+        lock (connection.Gate)
+        {
+            if (connection.RosterState is RosterState.Joining or RosterState.Active)
+            {
+                connection.RosterState = RosterState.Superseded;
+            }
+        }
+
+        connection.BeginClose(PresenceCloseStatus.Replaced);
+    }
+
+    /// <summary>
+    /// The roster says a newer connection elsewhere owns the participant: this one leaves its room without a word, and
+    /// is closed as replaced.
+    /// </summary>
+    /// <remarks>
+    /// Another write of this connection may have raced the one that said so, and found the participant owned by
+    /// nobody (the newer connection had left meanwhile): it wrote the participant back, as this connection's. The
+    /// release undoes that, and announces the departure; when the newer connection owns it, it does nothing.
+    /// </remarks>
+    private async Task SupersedeElsewhereAsync(PresenceConnection connection)
+    {
+        var departure = _rooms.Leave(connection);
+        Log.TakenOver(_logger, connection.Id, connection.RoomName);
+        ValueTask<bool> release = default;
+        var releasing = false;
+        lock (connection.Gate)
+        {
+            if (connection.RosterState is RosterState.Joining or RosterState.Active)
+            {
+                connection.RosterState = RosterState.Superseded;
+                release = ReleaseAsync(connection);
+                releasing = true;
+            }
+        }
+
+        connection.BeginClose(PresenceCloseStatus.Replaced);
+        _departures.Begin(connection.RoomName, connection.Id);
+        try
+        {
+            if (releasing && departure is { Room: var left })
+            {
+                if (await release.ConfigureAwait(false))
+                {
+                    _departures.Released(left.Name, connection.Id, Now());
+                    AnnounceLeave(left, connection.Id);
+                }
+                else
+                {
+                    await AnnounceIfGoneAsync(left, connection.Id).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            _departures.End(connection.RoomName, connection.Id);
+            if (departure is { RoomRetired: true, Room: var room })
+            {
+                await RetireAsync(room).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// After a takeover: this connection's last events may reach the others after the newer connection's own leave
+    /// (they waited for a tick), which would bring the participant back in their views. When the roster says nobody
+    /// has the participant, a leave goes out behind those events. Should a newer connection claim it meanwhile, that
+    /// instance hears this leave for a member of its own and announces its member again.
+    /// </summary>
+    private async Task AnnounceIfGoneAsync(PresenceRoom room, string id)
+    {
+        if (_backplane is null)
+        {
+            return;
+        }
+
+        IReadOnlyList<PresenceUser> users;
+        try
+        {
+            users = await _roster.SnapshotAsync(room.Name).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.StoreFailed(_logger, "snapshot", room.Name, ex);
+            return;
+        }
+
+        if (!users.Any(u => u.Id == id) && _rooms.FindMember(room, id) is null)
+        {
+            Announce(room, FrameEncoder.Message(new LeaveMessage(id)), id, isCursor: false, skip: null);
+        }
+    }
+
+    /// <summary>The retired room's last events go out, then its subscription ends: once, whatever fails.</summary>
+    private async Task RetireAsync(PresenceRoom room)
+    {
+        if (!room.TryBeginRetirement(out var subscription))
+        {
+            return;
+        }
+
+        try
+        {
+            await FlushAsync(room).ConfigureAwait(false);
+        }
+        finally
+        {
+            await UnsubscribeAsync(room, subscription).ConfigureAwait(false);
+        }
+    }
+
+    private bool TryClaim(PresenceConnection connection, out ValueTask claim)
+    {
+        lock (connection.Gate)
+        {
+            if (connection.RosterState != RosterState.Joining)
+            {
+                claim = default;
+                return false;
+            }
+
+            // Stamped as it claims: what other instances hear of it is then newer than any departure before the claim.
+            connection.RosterState = RosterState.Active;
+            connection.Update(connection.User with { UpdatedAt = Now() }, textChanged: false);
+            claim = ClaimAsync(connection);
+            return true;
+        }
+    }
+
+    /// <summary>Issues a write of the participant as it is now, unless the connection no longer owns it.</summary>
+    private bool TryWrite(PresenceConnection connection, out ValueTask<RosterWrite> write)
+    {
+        lock (connection.Gate)
+        {
+            if (connection.RosterState != RosterState.Active)
+            {
+                write = default;
+                return false;
+            }
+
+            write = UpdateAsync(connection);
+            return true;
+        }
+    }
+
+    /// <summary>Issues the release of the participant, unless the connection no longer owns it or never claimed it.</summary>
+    private bool TryRelease(PresenceConnection connection, out ValueTask<bool> release)
+    {
+        lock (connection.Gate)
+        {
+            var claimed = connection.RosterState == RosterState.Active;
+            if (connection.RosterState is RosterState.Joining or RosterState.Active)
+            {
+                connection.RosterState = RosterState.Left;
+            }
+
+            // A connection that never claimed its participant never announced it either: there is nothing to undo.
+            if (!claimed)
+            {
+                release = default;
+                return false;
+            }
+
+            release = ReleaseAsync(connection);
+            return true;
+        }
+    }
+
+    private bool TryReleaseSuperseded(PresenceConnection connection, out ValueTask<bool> release)
+    {
+        lock (connection.Gate)
+        {
+            if (connection.RosterState != RosterState.Superseded)
+            {
+                release = default;
+                return false;
+            }
+
+            release = ReleaseAsync(connection);
+            return true;
+        }
+    }
+
+    /// <summary>What a write told of the participant's ownership, acted on.</summary>
+    private async ValueTask HandleWriteAsync(PresenceConnection connection, RosterWrite write, bool announceIfOwned)
+    {
+        switch (write)
+        {
+            case RosterWrite.TakenOver:
+                await SupersedeElsewhereAsync(connection).ConfigureAwait(false);
+                break;
+            case RosterWrite.Restored:
+                // Nobody owned it any more: the others may have been told it left. A connection superseded meanwhile
+                // takes back what this write restored (see SupersedeElsewhereAsync).
+                Log.Restored(_logger, connection.Id, connection.RoomName);
+                if (!TryReleaseSuperseded(connection, out var release))
+                {
+                    AnnouncePresence(connection, toSelf: false);
+                }
+                else if (await release.ConfigureAwait(false) && connection.Room is { } room)
+                {
+                    AnnounceLeave(room, connection.Id);
+                }
+
+                break;
+            default:
+                if (announceIfOwned)
+                {
+                    AnnouncePresence(connection, toSelf: false);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Tells the room the participant is here, as it is now, unless the connection no longer speaks for it: under the
+    /// connection's gate, so that a connection replaced meanwhile never announces after its successor.
+    /// </summary>
+    private static void AnnouncePresence(PresenceConnection connection, bool toSelf)
+    {
+        lock (connection.Gate)
+        {
+            if (connection.RosterState != RosterState.Active || !connection.IsMember || connection.Room is not { } room)
+            {
+                return;
+            }
+
+            var presence = FrameEncoder.Presence(connection.Text, connection.User);
+            Announce(room, presence, connection.Id, isCursor: false, skip: toSelf ? null : connection);
+        }
+    }
+
+    /// <summary>
+    /// Tells this instance's members of the room that a participant left. The other instances heard it from the roster.
+    /// A newer connection of the same participant that is a member now speaks for it instead.
+    /// </summary>
+    /// <remarks>
+    /// When the departure retired the room and a newer one of the same name took its place meanwhile, its members are
+    /// told too: their snapshot may have been read before the roster let the participant go.
+    /// </remarks>
+    private void AnnounceLeave(PresenceRoom room, string id)
+    {
+        var leave = FrameEncoder.Message(new LeaveMessage(id));
+        foreach (var audience in _rooms.Find(room.Name) is { } current && current != room ? [room, current] : new[] { room })
+        {
+            if (_rooms.FindMember(audience, id) is null)
+            {
+                AnnounceLocally(audience, leave, id, isCursor: false);
+            }
+        }
+    }
+}

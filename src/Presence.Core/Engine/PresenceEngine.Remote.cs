@@ -1,0 +1,106 @@
+using Presence.Internal;
+
+namespace Presence;
+
+// Messages from other instances are untrusted: parsed, cleaned by the same rules as client input, and encoded again,
+// so that whatever reaches a client is well-formed and bounded. A message is a v1 object or a v2 batch (an array of
+// them). A snapshot is not an event and is dropped. Called by the backplane's listener: nothing here may throw into it.
+public sealed partial class PresenceEngine
+{
+    private void OnRemoteMessage(PresenceRoom room, ReadOnlyMemory<byte> payload)
+    {
+        try
+        {
+            if (!PresenceBatchReader.TryForEach(payload, (room, engine: this), static (state, element) => state.engine.OnRemoteEvent(state.room, element)))
+            {
+                Log.RemoteMessageIgnored(_logger, room.Name);
+            }
+        }
+        catch (Exception ex)
+        {
+            Log.RemoteMessageFailed(_logger, room.Name, ex);
+        }
+    }
+
+    private void OnRemoteEvent(PresenceRoom room, ReadOnlySpan<byte> element)
+    {
+        if (!PresenceProtocol.TryParseServerMessage(element, out var message))
+        {
+            Log.RemoteMessageIgnored(_logger, room.Name);
+            return;
+        }
+
+        switch (message)
+        {
+            case PresenceMessage or CursorMessage when IsStale(room, message):
+                // Published before this instance let the participant go, and delivered after its local leave.
+                break;
+            case PresenceMessage { User: var user } when PresenceRules.TryCleanUser(user, out var clean):
+                // Someone else connected with a local member's id: a reconnect elsewhere, most likely. Relayed first:
+                // should the local member still own the participant, it announces itself after this.
+                AnnounceLocally(room, FrameEncoder.Message(new PresenceMessage(clean)), clean.Id, isCursor: false);
+                VerifyOwnershipOf(room, clean.Id);
+                break;
+            case CursorMessage { User: var user } when PresenceRules.TryCleanUser(user, out var clean):
+                AnnounceLocally(room, FrameEncoder.Message(new CursorMessage(clean)), clean.Id, isCursor: true);
+                break;
+            case LeaveMessage { Id: var id } when PresenceRules.IsIdentifier(id):
+                // A local member is here, whatever another instance says: it checks its claim, and its clients keep it.
+                if (VerifyOwnershipOf(room, id))
+                {
+                    break;
+                }
+
+                AnnounceLocally(room, FrameEncoder.Message(new LeaveMessage(id)), id, isCursor: false);
+                break;
+            default:
+                Log.RemoteMessageIgnored(_logger, room.Name);
+                break;
+        }
+    }
+
+    private bool IsStale(PresenceRoom room, ServerMessage message)
+    {
+        var user = message is PresenceMessage presence ? presence.User : ((CursorMessage)message).User;
+        return user.Id is { } id && _departures.IsStale(room.Name, id, user.UpdatedAt);
+    }
+
+    /// <summary>
+    /// When a local member has this id, checks in the background that it still owns its participant: taken over, it is
+    /// closed as replaced; otherwise it announces itself again, so that everyone converges on its state. True when a
+    /// local member has the id.
+    /// </summary>
+    private bool VerifyOwnershipOf(PresenceRoom room, string id)
+    {
+        if (_rooms.FindMember(room, id) is not { } member)
+        {
+            return false;
+        }
+
+        if (member.TryStartVerifying())
+        {
+            _ = VerifyOwnershipAsync(member);
+        }
+
+        return true;
+    }
+
+    private async Task VerifyOwnershipAsync(PresenceConnection connection)
+    {
+        try
+        {
+            if (TryWrite(connection, out var write))
+            {
+                await HandleWriteAsync(connection, await write.ConfigureAwait(false), announceIfOwned: true).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            Log.StoreFailed(_logger, "verify", connection.RoomName, ex);
+        }
+        finally
+        {
+            connection.EndVerifying();
+        }
+    }
+}

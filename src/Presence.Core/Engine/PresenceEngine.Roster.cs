@@ -1,0 +1,171 @@
+using Presence.Internal;
+
+namespace Presence;
+
+// Every call into the roster and the backplane goes through here: a failing store is logged and never ends a
+// connection or a loop, so that local clients keep being served while the store is away.
+public sealed partial class PresenceEngine
+{
+    private ValueTask ClaimAsync(PresenceConnection connection)
+    {
+        try
+        {
+            var claim = _roster.ClaimAsync(connection.RoomName, connection.User, connection.Session);
+            return claim.IsCompletedSuccessfully ? default : AwaitAsync(claim, connection.RoomName);
+        }
+        catch (Exception ex)
+        {
+            Log.StoreFailed(_logger, "claim", connection.RoomName, ex);
+            return default;
+        }
+
+        async ValueTask AwaitAsync(ValueTask pending, string room)
+        {
+            try
+            {
+                await pending.ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                Log.StoreFailed(_logger, "claim", room, ex);
+            }
+        }
+    }
+
+    // A write that fails counts as written: the next refresh tries again.
+    private ValueTask<RosterWrite> UpdateAsync(PresenceConnection connection)
+    {
+        try
+        {
+            var write = _roster.UpdateAsync(connection.RoomName, connection.User, connection.Session);
+            return write.IsCompletedSuccessfully ? write : AwaitAsync(write, connection.RoomName);
+        }
+        catch (Exception ex)
+        {
+            Log.StoreFailed(_logger, "update", connection.RoomName, ex);
+            return new(RosterWrite.Written);
+        }
+
+        async ValueTask<RosterWrite> AwaitAsync(ValueTask<RosterWrite> pending, string room)
+        {
+            try
+            {
+                return await pending.ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                Log.StoreFailed(_logger, "update", room, ex);
+                return RosterWrite.Written;
+            }
+        }
+    }
+
+    // A removal that fails counts as done: the local clients are told, and the participant goes stale in the store.
+    private ValueTask<bool> ReleaseAsync(PresenceConnection connection)
+    {
+        try
+        {
+            var release = _roster.ReleaseAsync(connection.RoomName, connection.Id, connection.Session);
+            return release.IsCompletedSuccessfully ? release : AwaitAsync(release, connection.RoomName);
+        }
+        catch (Exception ex)
+        {
+            Log.StoreFailed(_logger, "release", connection.RoomName, ex);
+            return new(true);
+        }
+
+        async ValueTask<bool> AwaitAsync(ValueTask<bool> pending, string room)
+        {
+            try
+            {
+                return await pending.ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                Log.StoreFailed(_logger, "release", room, ex);
+                return true;
+            }
+        }
+    }
+
+    // The roster's snapshot overlaid with the local members as they are now: the roster holds cursors only as fresh as
+    // the persistence throttle, and a joiner must not see a local participant where it stood before its last move.
+    private async ValueTask<IReadOnlyList<PresenceUser>> SnapshotAsync(PresenceRoom room)
+    {
+        IReadOnlyList<PresenceUser> stored;
+        try
+        {
+            stored = await _roster.SnapshotAsync(room.Name).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.StoreFailed(_logger, "snapshot", room.Name, ex);
+            stored = [];
+        }
+
+        // A participant leaving this instance is left out: the roster may not have let it go yet, and its leave may
+        // go to an older room of the same name than the one this snapshot is for.
+        var users = new Dictionary<string, PresenceUser>(stored.Count + 1, StringComparer.Ordinal);
+        foreach (var user in stored)
+        {
+            if (!_departures.IsDeparting(room.Name, user.Id))
+            {
+                users[user.Id] = user;
+            }
+        }
+
+        foreach (var member in room.Members)
+        {
+            if (member.IsMember)
+            {
+                users[member.Id] = member.User;
+            }
+        }
+
+        return [.. users.Values];
+    }
+
+    private async ValueTask EnsureSubscribedAsync(PresenceRoom room)
+    {
+        if (_backplane is null)
+        {
+            return;
+        }
+
+        // A failed subscription was logged where it failed; the room serves its local members all the same.
+        await room.GetOrStartSubscription(SubscribeAsync).ConfigureAwait(false);
+    }
+
+    private async Task<IAsyncDisposable?> SubscribeAsync(PresenceRoom room)
+    {
+        try
+        {
+            return await _backplane!.SubscribeAsync(room.Name, message => OnRemoteMessage(room, message)).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.StoreFailed(_logger, "subscribe", room.Name, ex);
+            return null;
+        }
+    }
+
+    private async ValueTask UnsubscribeAsync(PresenceRoom room, Task<IAsyncDisposable?>? pending)
+    {
+        if (pending is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (await pending.ConfigureAwait(false) is { } subscription)
+            {
+                await subscription.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            Log.StoreFailed(_logger, "unsubscribe", room.Name, ex);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+
+namespace Presence.Internal;
+
+/// <summary>
+/// The one owner of the rooms' lives on this instance: it creates a room for its first member, replaces a member by a
+/// newer connection with the same id, and retires a room when its last member leaves. Each of these happens in one
+/// critical section, under the lock of the room's stripe, before any await: a retired room is out of the directory
+/// before anyone else can find it, so a join never meets one and nothing here ever retries.
+/// </summary>
+/// <remarks>
+/// Rooms are spread over stripes by name, so that joins in different rooms rarely share a lock; the lock is held for
+/// a dictionary change and a copy of the room's member array, never across a call out of the directory.
+/// </remarks>
+internal sealed class RoomDirectory
+{
+    private const int StripeCount = 64;
+
+    // Read without a lock by the ticks and the maintenance loop; changed only under the stripes.
+    private readonly ConcurrentDictionary<string, PresenceRoom> _rooms = new(StringComparer.Ordinal);
+    private readonly Lock[] _stripes = [.. Enumerable.Range(0, StripeCount).Select(static _ => new Lock())];
+
+    /// <summary>Gets the live rooms, as of now.</summary>
+    public ICollection<PresenceRoom> Rooms => _rooms.Values;
+
+    /// <summary>Gets the live room of this name, if there is one now.</summary>
+    public PresenceRoom? Find(string name) => _rooms.GetValueOrDefault(name);
+
+    /// <summary>
+    /// Makes the connection its room's member, creating the room if it has none. A member with the same id is replaced
+    /// and returned in <paramref name="replaced"/>: it is no longer a member.
+    /// </summary>
+    public PresenceRoom Join(PresenceConnection connection, out PresenceConnection? replaced)
+    {
+        lock (StripeOf(connection.RoomName))
+        {
+            if (!_rooms.TryGetValue(connection.RoomName, out var room))
+            {
+                room = new PresenceRoom(connection.RoomName);
+                _rooms[connection.RoomName] = room;
+            }
+
+            connection.Room = room;
+            replaced = room.AddLocked(connection);
+            return room;
+        }
+    }
+
+    /// <summary>
+    /// Takes the connection out of its room if it still is a member; when it was the last one, the room is retired and
+    /// out of the directory before this returns. <see langword="null"/> when it was not a member (it was replaced, or
+    /// never joined).
+    /// </summary>
+    public Departure? Leave(PresenceConnection connection)
+    {
+        if (connection.Room is not { } room)
+        {
+            return null;
+        }
+
+        lock (StripeOf(room.Name))
+        {
+            if (!room.RemoveLocked(connection))
+            {
+                return null;
+            }
+
+            if (!room.IsEmptyLocked)
+            {
+                return new Departure(room, RoomRetired: false);
+            }
+
+            _rooms.TryRemove(new KeyValuePair<string, PresenceRoom>(room.Name, room));
+            room.RetireLocked();
+            return new Departure(room, RoomRetired: true);
+        }
+    }
+
+    /// <summary>Gets the room's member with this id, if there is one now.</summary>
+    public PresenceConnection? FindMember(PresenceRoom room, string id)
+    {
+        lock (StripeOf(room.Name))
+        {
+            return room.FindLocked(id);
+        }
+    }
+
+    private Lock StripeOf(string room) => _stripes[(StringComparer.Ordinal.GetHashCode(room) & int.MaxValue) % StripeCount];
+
+    /// <summary>A member that left its room, and whether that retired the room.</summary>
+    internal readonly record struct Departure(PresenceRoom Room, bool RoomRetired);
+}

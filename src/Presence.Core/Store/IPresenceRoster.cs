@@ -1,0 +1,73 @@
+namespace Presence;
+
+/// <summary>
+/// Where the rosters of rooms live, and who owns each participant in them: the part of the seed's store that survives
+/// a reconnect. Every connection owns its participant through a <em>session</em>, an opaque string the engine makes
+/// unique per connection: the newest claim wins, and a connection that lost its participant to a newer one can no
+/// longer write it, remove it or announce its departure.
+/// </summary>
+/// <remarks>
+/// <para>
+/// An implementation is a singleton shared by every connection of an instance, so each method must be safe to call
+/// concurrently. Calls for the same room and participant take effect in the order they are made, even when the caller
+/// does not wait for one before making the next: the engine relies on it to keep a participant's writes behind its
+/// claim and ahead of its release. Rooms and ids are already cleaned by <see cref="PresenceRules"/>.
+/// </para>
+/// <para>
+/// A roster shared by several instances announces departures itself (<see cref="ReleaseAsync"/>), because only the
+/// removal can tell, atomically, whether there is a departure to announce.
+/// </para>
+/// </remarks>
+public interface IPresenceRoster
+{
+    /// <summary>Gets the label reported to clients in <c>snapshot.stateStore</c>, such as <c>memory</c> or <c>redis</c>.</summary>
+    string Label { get; }
+
+    /// <summary>Reads the room's roster, leaving out (and forgetting) participants that went stale.</summary>
+    /// <param name="room">The room.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>Every participant of the room, on every instance.</returns>
+    ValueTask<IReadOnlyList<PresenceUser>> SnapshotAsync(string room, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes a participant that just connected and makes <paramref name="session"/> its owner, taking it over from
+    /// whichever session owned it before (the same participant's older tab or connection, here or elsewhere).
+    /// </summary>
+    /// <param name="room">The room.</param>
+    /// <param name="user">The participant as it is now.</param>
+    /// <param name="session">The connection's session.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the write is done.</returns>
+    ValueTask ClaimAsync(string room, PresenceUser user, string session, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes a participant's new state, and marks it alive now, if <paramref name="session"/> still owns it.
+    /// Staleness counts from the last write, not from <see cref="PresenceUser.UpdatedAt"/>.
+    /// </summary>
+    /// <param name="room">The room.</param>
+    /// <param name="user">The participant as it is now.</param>
+    /// <param name="session">The connection's session.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>
+    /// <see cref="RosterWrite.Written"/>; <see cref="RosterWrite.Restored"/> when nobody owned the participant any
+    /// more (pruned, cleaned up, or lost in an outage) and this write claimed it again; or
+    /// <see cref="RosterWrite.TakenOver"/> when another session owns it, and nothing was written.
+    /// </returns>
+    ValueTask<RosterWrite> UpdateAsync(string room, PresenceUser user, string session, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Removes a participant whose connection ended, if <paramref name="session"/> still owns it or nobody does. A
+    /// roster shared by several instances then tells the others (a <c>leave</c>), atomically with the removal: after
+    /// everything this instance published for the room before the call, and before anything published after a later
+    /// claim of the participant.
+    /// </summary>
+    /// <param name="room">The room.</param>
+    /// <param name="participantId">The participant's id.</param>
+    /// <param name="session">The connection's session.</param>
+    /// <param name="cancellationToken">Cancels the removal.</param>
+    /// <returns>
+    /// <see langword="true"/> when the participant left: the engine then tells its own clients.
+    /// <see langword="false"/> when another session owns it (it reconnected): nothing was removed or announced.
+    /// </returns>
+    ValueTask<bool> ReleaseAsync(string room, string participantId, string session, CancellationToken cancellationToken = default);
+}

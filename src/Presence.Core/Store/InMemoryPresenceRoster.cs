@@ -1,0 +1,177 @@
+using Microsoft.Extensions.Options;
+
+namespace Presence;
+
+/// <summary>
+/// The roster of a single server instance: rooms in process memory, pruned of participants that have not been written
+/// for <see cref="InMemoryPresenceRosterOptions.StaleAfter"/>. It announces no departures, since no other instance is
+/// there to hear them. Several engines in one process may share it.
+/// </summary>
+public sealed class InMemoryPresenceRoster : IPresenceRoster
+{
+    // A room and its emptiness change together under its stripe's lock, so that a write never lands in a room that is
+    // being forgotten, and nothing here ever retries.
+    private const int StripeCount = 32;
+
+    private readonly Stripe[] _stripes = new Stripe[StripeCount];
+    private readonly TimeProvider _timeProvider;
+    private readonly long _staleTicks;
+
+    /// <summary>Creates a roster with the default settings and the system clock.</summary>
+    public InMemoryPresenceRoster()
+        : this(Options.Create(new InMemoryPresenceRosterOptions()), TimeProvider.System)
+    {
+    }
+
+    /// <summary>Creates a roster.</summary>
+    /// <param name="options">The settings.</param>
+    /// <param name="timeProvider">The clock that decides staleness.</param>
+    public InMemoryPresenceRoster(IOptions<InMemoryPresenceRosterOptions> options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _timeProvider = timeProvider;
+        _staleTicks = (long)(options.Value.StaleAfter.TotalSeconds * timeProvider.TimestampFrequency);
+        for (var i = 0; i < StripeCount; i++)
+        {
+            _stripes[i] = new Stripe();
+        }
+    }
+
+    /// <inheritdoc />
+    public string Label => "memory";
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<PresenceUser>> SnapshotAsync(string room, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        var stripe = StripeOf(room);
+        var staleBefore = _timeProvider.GetTimestamp() - _staleTicks;
+        lock (stripe.Gate)
+        {
+            if (!stripe.Rooms.TryGetValue(room, out var entries))
+            {
+                return new([]);
+            }
+
+            var users = new List<PresenceUser>(entries.Count);
+            List<string>? stale = null;
+            foreach (var (id, entry) in entries)
+            {
+                if (entry.AliveAt < staleBefore)
+                {
+                    (stale ??= []).Add(id);
+                }
+                else
+                {
+                    users.Add(entry.User);
+                }
+            }
+
+            foreach (var id in stale ?? [])
+            {
+                entries.Remove(id);
+            }
+
+            ForgetIfEmpty(stripe, room, entries);
+            return new(users);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask ClaimAsync(string room, PresenceUser user, string session, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(session);
+        var stripe = StripeOf(room);
+        lock (stripe.Gate)
+        {
+            Entries(stripe, room)[user.Id] = new Entry(user, session, _timeProvider.GetTimestamp());
+        }
+
+        return default;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<RosterWrite> UpdateAsync(string room, PresenceUser user, string session, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(session);
+        var stripe = StripeOf(room);
+        lock (stripe.Gate)
+        {
+            var entries = Entries(stripe, room);
+            var result = RosterWrite.Restored;
+            if (entries.TryGetValue(user.Id, out var current))
+            {
+                if (current.Session != session)
+                {
+                    ForgetIfEmpty(stripe, room, entries);
+                    return new(RosterWrite.TakenOver);
+                }
+
+                result = RosterWrite.Written;
+            }
+
+            entries[user.Id] = new Entry(user, session, _timeProvider.GetTimestamp());
+            return new(result);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> ReleaseAsync(string room, string participantId, string session, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        ArgumentNullException.ThrowIfNull(participantId);
+        ArgumentNullException.ThrowIfNull(session);
+        var stripe = StripeOf(room);
+        lock (stripe.Gate)
+        {
+            if (!stripe.Rooms.TryGetValue(room, out var entries) || !entries.TryGetValue(participantId, out var current))
+            {
+                return new(true);
+            }
+
+            if (current.Session != session)
+            {
+                return new(false);
+            }
+
+            entries.Remove(participantId);
+            ForgetIfEmpty(stripe, room, entries);
+            return new(true);
+        }
+    }
+
+    private static Dictionary<string, Entry> Entries(Stripe stripe, string room)
+    {
+        if (!stripe.Rooms.TryGetValue(room, out var entries))
+        {
+            entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
+            stripe.Rooms.Add(room, entries);
+        }
+
+        return entries;
+    }
+
+    private static void ForgetIfEmpty(Stripe stripe, string room, Dictionary<string, Entry> entries)
+    {
+        if (entries.Count == 0)
+        {
+            stripe.Rooms.Remove(room);
+        }
+    }
+
+    private Stripe StripeOf(string room) => _stripes[(StringComparer.Ordinal.GetHashCode(room) & int.MaxValue) % StripeCount];
+
+    private readonly record struct Entry(PresenceUser User, string Session, long AliveAt);
+
+    private sealed class Stripe
+    {
+        public Lock Gate { get; } = new();
+
+        public Dictionary<string, Dictionary<string, Entry>> Rooms { get; } = new(StringComparer.Ordinal);
+    }
+}

@@ -1,9 +1,0 @@
-using Microsoft.Extensions.Options;
-
-namespace Presence;
-
-/// <summary>Checks every <see cref="InMemoryPresenceStoreOptions"/> rule at once, without reflection.</summary>
-[OptionsValidator]
-internal sealed partial class InMemoryPresenceStoreOptionsValidator : IValidateOptions<InMemoryPresenceStoreOptions>
-{
-}

@@ -1,0 +1,17 @@
+namespace Presence;
+
+/// <summary>What <see cref="IPresenceRoster.UpdateAsync"/> did.</summary>
+public enum RosterWrite
+{
+    /// <summary>The session owned the participant, and its state was written.</summary>
+    Written = 1,
+
+    /// <summary>
+    /// Nobody owned the participant any more, and the session claimed it again: the other instances may have been told
+    /// it left, so the engine announces it again.
+    /// </summary>
+    Restored = 2,
+
+    /// <summary>Another session owns the participant: nothing was written, and the connection has been replaced.</summary>
+    TakenOver = 3,
+}

@@ -1,0 +1,167 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Globalization;
+using StackExchange.Redis;
+
+namespace Presence.Redis.Internal;
+
+/// <summary>
+/// The roster of a fleet of instances on Redis: per room, a users hash and an activity sorted set as the seed keeps
+/// them, and an owners hash that says which instance and connection serve each participant. Ownership is checked and
+/// acted on atomically, in the scripts of <see cref="RedisScripts"/>.
+/// </summary>
+/// <remarks>
+/// While Redis is unreachable, claims and writes return at once without effect (the engine claims again when it
+/// returns), releases are remembered and replayed on return, and snapshots are empty, so that the engine serves its
+/// local members alone. Every command is issued before the method returns, so that one participant's writes reach
+/// Redis in the order they were made.
+/// </remarks>
+internal sealed class RedisPresenceRoster(RedisConnection redis) : IPresenceRoster, IPresenceStoreHealth
+{
+    private readonly ConcurrentDictionary<(string Room, string Id, string Session), byte> _pendingReleases = new();
+
+    public string Label => "redis";
+
+    public bool IsAvailable => redis.IsAvailable;
+
+    public long Outages => redis.Outages;
+
+    /// <summary>Gets how many releases wait for Redis to return.</summary>
+    internal int PendingReleaseCount => _pendingReleases.Count;
+
+    public async ValueTask<IReadOnlyList<PresenceUser>> SnapshotAsync(string room, CancellationToken cancellationToken = default)
+    {
+        if (!redis.TryGetReady(out var connection, out var keys))
+        {
+            return [];
+        }
+
+        var cutoff = (redis.Now() - redis.Options.StaleAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        var result = await connection.GetDatabase().ScriptEvaluateAsync(RedisScripts.Snapshot, keys.Roster(room), [cutoff]).ConfigureAwait(false);
+        var entries = (RedisResult[])result!;
+        var users = new List<PresenceUser>(entries.Length / 2);
+        for (var i = 0; i + 1 < entries.Length; i += 2)
+        {
+            var id = (string?)entries[i];
+            var value = (byte[]?)entries[i + 1];
+            if (value is not null
+                && PresenceProtocol.TryParseUser(value, out var user)
+                && PresenceRules.TryCleanUser(user, out var clean)
+                && clean.Id == id)
+            {
+                users.Add(clean);
+            }
+            else
+            {
+                redis.WarnMalformed(room, "roster entry");
+            }
+        }
+
+        return users;
+    }
+
+    public ValueTask ClaimAsync(string room, PresenceUser user, string session, CancellationToken cancellationToken = default)
+    {
+        if (redis.TryGetReady(out var connection, out var keys))
+        {
+            // Fire and forget keeps a joining connection off the network; one connection keeps the order.
+            var db = connection.GetDatabase();
+            _ = db.ScriptEvaluateAsync(RedisScripts.Claim, keys.Roster(room), Write(user, session), CommandFlags.FireAndForget);
+            RecordRoom(db, keys, room);
+        }
+
+        return default;
+    }
+
+    public ValueTask<RosterWrite> UpdateAsync(string room, PresenceUser user, string session, CancellationToken cancellationToken = default)
+    {
+        if (!redis.TryGetReady(out var connection, out var keys))
+        {
+            // Unknown until Redis returns; the engine then writes everyone again.
+            return new(RosterWrite.Written);
+        }
+
+        var db = connection.GetDatabase();
+        var update = db.ScriptEvaluateAsync(RedisScripts.Update, keys.Roster(room), Write(user, session));
+        RecordRoom(db, keys, room);
+        return AwaitAsync(update);
+
+        static async ValueTask<RosterWrite> AwaitAsync(Task<RedisResult> update) => (int)await update.ConfigureAwait(false) switch
+        {
+            1 => RosterWrite.Written,
+            2 => RosterWrite.Restored,
+            _ => RosterWrite.TakenOver,
+        };
+    }
+
+    public ValueTask<bool> ReleaseAsync(string room, string participantId, string session, CancellationToken cancellationToken = default)
+    {
+        if (!redis.TryGetReady(out var connection, out var keys))
+        {
+            _pendingReleases[(room, participantId, session)] = 0;
+            return new(true);
+        }
+
+        return ReleaseAsync(connection, keys, room, participantId, session);
+    }
+
+    /// <summary>After an outage: replays the releases that could not be made, each one announcing its departure.</summary>
+    internal async Task ReplayPendingReleasesAsync()
+    {
+        foreach (var (room, id, session) in _pendingReleases.Keys)
+        {
+            if (!redis.TryGetReady(out var connection, out var keys))
+            {
+                return;
+            }
+
+            if (_pendingReleases.TryRemove((room, id, session), out _))
+            {
+                await ReleaseAsync(connection, keys, room, id, session).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async ValueTask<bool> ReleaseAsync(IConnectionMultiplexer connection, RedisKeys keys, string room, string participantId, string session)
+    {
+        var leave = new ArrayBufferWriter<byte>(64);
+        PresenceProtocol.WriteServerMessage(new LeaveMessage(participantId), leave);
+        var envelope = RedisEnvelope.Wrap(redis.EnvelopePrefix, leave.WrittenSpan);
+        try
+        {
+            var removed = await connection.GetDatabase().ScriptEvaluateAsync(
+                RedisScripts.Release,
+                keys.Roster(room),
+                [participantId, redis.Owner(session), keys.Channel(room).ToString(), envelope, keys.IsSharded(room) ? "1" : "0"]).ConfigureAwait(false);
+            return (int)removed == 1;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // Redis went away mid-call: it is replayed when Redis returns; the local clients are told now.
+            _pendingReleases[(room, participantId, session)] = 0;
+            return true;
+        }
+    }
+
+    private RedisValue[] Write(PresenceUser user, string session)
+    {
+        var json = new ArrayBufferWriter<byte>(160);
+        PresenceProtocol.WriteUser(user, json);
+        var expiry = (long)(redis.Options.StaleAfter * 4).TotalSeconds;
+        return [user.Id, json.WrittenMemory, redis.Now(), redis.Owner(session), expiry];
+    }
+
+    // Which rooms this instance serves, for crash cleanup should it die without a word. Until its heartbeat has
+    // announced it to a Redis that may have restarted empty, each write announces it too.
+    private void RecordRoom(IDatabase db, RedisKeys keys, string room)
+    {
+        var rooms = keys.InstanceRooms(redis.InstanceId);
+        _ = db.SetAddAsync(rooms, room, CommandFlags.FireAndForget);
+        _ = db.KeyExpireAsync(rooms, redis.Options.StaleAfter * 4, CommandFlags.FireAndForget);
+        if (!redis.IsAnnounced)
+        {
+            _ = db.StringSetAsync(keys.Liveness(redis.InstanceId), 1, redis.Options.CrashCleanupTimeout / 2, flags: CommandFlags.FireAndForget);
+            _ = db.SortedSetAddAsync(keys.Instances, redis.InstanceId, redis.Now(), CommandFlags.FireAndForget);
+        }
+    }
+}

@@ -1,0 +1,408 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text;
+
+namespace Presence.Testing.ScaleOut;
+
+/// <summary>
+/// One randomized, replayable run against a fleet: people join, move, rename, leave, drop, and reconnect to another
+/// instance while their old socket is still open, in an order drawn from a seed. A model says who must be in each
+/// room, with what name, colour and position; at checkpoints every client's view must converge on it, a newcomer
+/// must get a snapshot of it, and the instances must subscribe to exactly the rooms they have members in.
+/// </summary>
+/// <remarks>A failure names its seed and the steps taken, and <c>PRESENCE_SCALEOUT_SEED</c> runs that seed alone.</remarks>
+public sealed class ScaleOutSequence
+{
+    /// <summary>The rooms people use; <see langword="null"/> is the default room.</summary>
+    public static readonly string?[] Rooms = [null, "alpha", "beta"];
+
+    private static readonly string[] Names = ["Ann", "Bo", "Cy", "Dee"];
+    private static readonly string[] Colors = ["#336699", "#ff0000", "#00aa00", "#aa00aa"];
+
+    private readonly ScaleOutFleet _fleet;
+    private readonly Random _random;
+    private readonly int _steps;
+    private readonly Person[] _people;
+    private readonly List<PresenceTestClient> _stale = [];
+    private readonly StringBuilder _log = new();
+    private int _probes;
+    private long _lastMove;
+    private int _checks;
+
+    public ScaleOutSequence(ScaleOutFleet fleet, int seed, int people = 5, int steps = 30)
+    {
+        _fleet = fleet;
+        Seed = seed;
+        _random = new Random(seed);
+        _steps = steps;
+        _people = [.. Enumerable.Range(0, people).Select(i => new Person("p" + i.ToString(CultureInfo.InvariantCulture)))];
+    }
+
+    public int Seed { get; }
+
+    /// <summary>Gets or sets how long a newcomer may wait for its snapshot: generous in CI, 1 s in the soak.</summary>
+    public TimeSpan SnapshotTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Gets how many steps were taken, and how many invariant checks held.</summary>
+    public (int Steps, int Checks) Counts => (_steps, _checks);
+
+    /// <summary>Gets the longest a newcomer waited for its snapshot.</summary>
+    public TimeSpan LongestSnapshotWait { get; private set; }
+
+    /// <summary>Runs the sequence; throws, naming the seed and the steps, when an invariant does not hold.</summary>
+    public async Task RunAsync()
+    {
+        try
+        {
+            for (var step = 0; step < _steps; step++)
+            {
+                await StepAsync();
+
+                // Events carry millisecond stamps, and an instance tells events of a participant from before its
+                // departure by them (docs/architecture.md): steps come at least that far apart, as people's do.
+                await Task.Delay(2);
+            }
+
+            await CheckpointAsync();
+            await EndAsync();
+        }
+        catch (Exception ex)
+        {
+            throw new ScaleOutViolationException($"Seed {Seed} (PRESENCE_SCALEOUT_SEED={Seed} replays it) failed: {ex.Message}\nSteps:\n{_log}\nTrace:\n{_fleet.TraceTail()}", ex);
+        }
+        finally
+        {
+            foreach (var client in _people.Select(p => p.Client).OfType<PresenceTestClient>().Concat(_stale))
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task StepAsync()
+    {
+        var roll = _random.Next(100);
+        var online = _people.Where(p => p.Client is not null).ToArray();
+        var offline = _people.Where(p => p.Client is null).ToArray();
+        if (online.Length == 0 || (roll < 25 && offline.Length > 0))
+        {
+            await JoinAsync(Pick(offline), _random.Next(_fleet.InstanceCount), Rooms[_random.Next(Rooms.Length)]);
+        }
+        else if (roll < 50)
+        {
+            await MoveAsync(Pick(online));
+        }
+        else if (roll < 60)
+        {
+            await HelloAsync(Pick(online));
+        }
+        else if (roll < 68)
+        {
+            await LeaveAsync(Pick(online), graceful: true);
+        }
+        else if (roll < 74)
+        {
+            await LeaveAsync(Pick(online), graceful: false);
+        }
+        else if (roll < 88)
+        {
+            await ReconnectAsync(Pick(online));
+        }
+        else if (roll < 94 && _stale.Count > 0)
+        {
+            await CloseStaleAsync(_stale[_random.Next(_stale.Count)]);
+        }
+        else if (roll < 96 && _fleet.CanKill)
+        {
+            await KillAsync(_random.Next(_fleet.InstanceCount));
+        }
+        else if (roll < 98 && _fleet.CanRestartStore)
+        {
+            Log("restart the store");
+            await _fleet.RestartStoreAsync();
+        }
+        else
+        {
+            await CheckpointAsync();
+        }
+    }
+
+    private async Task JoinAsync(Person person, int instance, string? room)
+    {
+        var version = RandomVersion();
+        Log($"join {person.Id} at {instance} in {RoomName(room)} ({version}) as {person.Name}/{person.Color}");
+        await SettlePositionsAsync();
+        var client = await _fleet.ConnectAsync(instance, person.Id, person.Name, person.Color, room, version);
+        await client.WaitForAsync<SnapshotMessage>();
+        (person.Client, person.Instance, person.Room, person.Position) = (client, instance, room, null);
+    }
+
+    private async Task MoveAsync(Person person)
+    {
+        var position = (Math.Round(_random.NextDouble(), 3), Math.Round(_random.NextDouble(), 3));
+        Log($"move {person.Id} to {position}");
+        await person.Client!.SendCursorAsync(position.Item1, position.Item2);
+        person.Position = position;
+        _lastMove = System.Diagnostics.Stopwatch.GetTimestamp();
+    }
+
+    private async Task HelloAsync(Person person)
+    {
+        var (name, color) = (Pick(Names), Pick(Colors));
+        Log($"hello {person.Id} as {name}/{color}");
+        await person.Client!.SendHelloAsync(name, color);
+        (person.Name, person.Color) = (name, color);
+    }
+
+    private async Task LeaveAsync(Person person, bool graceful)
+    {
+        Log($"{(graceful ? "leave" : "drop")} {person.Id}");
+        var client = person.Client!;
+        person.Client = null;
+        if (graceful)
+        {
+            await client.CloseQuietlyAsync();
+        }
+
+        await client.DisposeAsync();
+    }
+
+    // As a tab does when its network flaps and the load balancer sends it elsewhere: the new socket opens while the
+    // old one is still open, and the old one closes some time later, or never says goodbye at all.
+    private async Task ReconnectAsync(Person person)
+    {
+        var instance = _random.Next(_fleet.InstanceCount);
+        var version = RandomVersion();
+        Log($"reconnect {person.Id} from {person.Instance} to {instance} ({version})");
+        var old = person.Client!;
+        await SettlePositionsAsync();
+        var client = await _fleet.ConnectAsync(instance, person.Id, person.Name, person.Color, person.Room, version);
+        await client.WaitForAsync<SnapshotMessage>();
+        (person.Client, person.Instance, person.Position) = (client, instance, null);
+        switch (_random.Next(3))
+        {
+            case 0:
+                Log($"  and closes the old socket of {person.Id} at once");
+                await old.CloseQuietlyAsync();
+                await old.DisposeAsync();
+                break;
+            case 1:
+                Log($"  and drops the old socket of {person.Id}");
+                await old.DisposeAsync();
+                break;
+            default:
+                Log($"  and keeps the old socket of {person.Id} open for now");
+                _stale.Add(old);
+                break;
+        }
+    }
+
+    // Everyone on the instance vanishes without a leave; the others must hear of it from the crash cleanup.
+    private async Task KillAsync(int instance)
+    {
+        Log($"kill instance {instance} and start it again");
+        await _fleet.KillAndRestartAsync(instance);
+        foreach (var person in _people.Where(p => p.Client is not null && p.Instance == instance))
+        {
+            await person.Client!.DisposeAsync();
+            person.Client = null;
+        }
+
+        // Its stale sockets broke with it; the others' are closed later as usual.
+        foreach (var old in _stale.ToArray())
+        {
+            if (old.IsClosed)
+            {
+                _stale.Remove(old);
+                await old.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task CloseStaleAsync(PresenceTestClient old)
+    {
+        _stale.Remove(old);
+        var graceful = _random.Next(2) == 0;
+        Log($"{(graceful ? "close" : "drop")} a stale socket");
+        if (graceful)
+        {
+            await old.CloseQuietlyAsync();
+        }
+
+        await old.DisposeAsync();
+    }
+
+    private async Task CheckpointAsync()
+    {
+        Log("checkpoint");
+        foreach (var old in _stale.ToArray())
+        {
+            await CloseStaleAsync(old);
+        }
+
+        // Every client's view converges on the model of its room.
+        foreach (var person in _people.Where(p => p.Client is not null))
+        {
+            // A client's own entry is what it was told at join: the server echoes neither its moves nor its renames.
+            var expected = Expected(person.Room, withPositions: true);
+            expected[person.Id] = new Expectation(null, null, null);
+            await Converge(person.Client!, expected, $"the view of {person.Id} at {person.Instance} in {RoomName(person.Room)}");
+        }
+
+        // A newcomer on every instance gets a snapshot of a room at once, and it matches.
+        for (var instance = 0; instance < _fleet.InstanceCount; instance++)
+        {
+            await ProbeAsync(instance, Rooms[_random.Next(Rooms.Length)]);
+        }
+
+        // Each instance subscribes to a room's events exactly while it has members there.
+        foreach (var r in Rooms)
+        {
+            var want = _people.Where(p => p.Client is not null && p.Room == r).Select(p => p.Instance).Distinct().Count();
+            await Eventually.HoldsAsync(
+                async () => await _fleet.SubscriptionCountAsync(r) == want,
+                async () => $"subscriptions to {RoomName(r)}: expected {want}, found {await _fleet.SubscriptionCountAsync(r)}");
+            _checks++;
+        }
+    }
+
+    private async Task ProbeAsync(int instance, string? room)
+    {
+        var probeId = "probe" + (++_probes).ToString(CultureInfo.InvariantCulture);
+        Log($"  probe {probeId} at {instance} in {RoomName(room)}");
+        await SettlePositionsAsync();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await using (var probe = await _fleet.ConnectAsync(instance, probeId, "Probe", "#000000", room, RandomVersion()))
+        {
+            var snapshot = await probe.WaitForAsync<SnapshotMessage>(timeout: SnapshotTimeout);
+            LongestSnapshotWait = TimeSpan.FromTicks(Math.Max(LongestSnapshotWait.Ticks, started.Elapsed.Ticks));
+            _checks++;
+            var names = Expected(room, withPositions: false);
+            var seen = snapshot.Users.Where(u => u.Id != probeId).ToDictionary(u => u.Id, u => ((string?)u.Name, (string?)u.Color));
+            var want = names.ToDictionary(e => e.Key, e => (e.Value.Name, e.Value.Color));
+            if (!seen.OrderBy(e => e.Key).SequenceEqual(want.OrderBy(e => e.Key)))
+            {
+                // The snapshot may predate a change still on its way; the probe's view must converge regardless.
+                await Converge(probe, Expected(room, withPositions: false, extra: probeId), $"the view of newcomer {probeId}");
+            }
+
+            await probe.CloseQuietlyAsync();
+        }
+    }
+
+    private async Task EndAsync()
+    {
+        Log("end: everyone leaves");
+        foreach (var person in _people.Where(p => p.Client is not null))
+        {
+            await LeaveAsync(person, graceful: _random.Next(2) == 0);
+        }
+
+        foreach (var room in Rooms)
+        {
+            await Eventually.HoldsAsync(
+                async () => await _fleet.SubscriptionCountAsync(room) == 0,
+                async () => $"{await _fleet.SubscriptionCountAsync(room)} subscriptions to {RoomName(room)} once it is empty");
+        }
+
+        await using var last = await _fleet.ConnectAsync(0, "last", "Last", "#000000", Rooms[1], PresenceProtocolVersion.V1);
+        var snapshot = await last.WaitForAsync<SnapshotMessage>(timeout: TimeSpan.FromSeconds(5));
+        Assert.True(snapshot.Users.All(u => u.Id == "last"), $"ghosts after everyone left: {string.Join(", ", snapshot.Users.Select(u => u.Id))}");
+        await last.CloseQuietlyAsync();
+    }
+
+    // A snapshot holds each remote participant's position as last written to the roster, which is at most one
+    // persistence interval behind its last move (the position after that is the next move's): a newcomer here waits
+    // that long after the last move, so that the model can expect positions exactly.
+    private async Task SettlePositionsAsync()
+    {
+        var settled = ScaleOutFleet.TestOptions().CursorPersistInterval * 3;
+        var since = System.Diagnostics.Stopwatch.GetElapsedTime(_lastMove);
+        if (_lastMove != 0 && since < settled)
+        {
+            await Task.Delay(settled - since);
+        }
+    }
+
+    private Dictionary<string, Expectation> Expected(string? room, bool withPositions, string? extra = null)
+    {
+        var expected = _people
+            .Where(p => p.Client is not null && p.Room == room)
+            .ToDictionary(p => p.Id, p => new Expectation(p.Name, p.Color, withPositions ? p.Position : null));
+        if (extra is not null)
+        {
+            expected[extra] = new Expectation(null, null, null);
+        }
+
+        return expected;
+    }
+
+    private async Task Converge(PresenceTestClient client, Dictionary<string, Expectation> expected, string what)
+    {
+        try
+        {
+            await client.WaitForRosterAsync(roster => Matches(roster, expected));
+            _checks++;
+        }
+        catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)
+        {
+            throw new InvalidOperationException(
+                $"{what} did not converge ({ex.Message}). Expected {Describe(expected)}; saw {string.Join(", ", client.Roster.Values.Select(u => $"{u.Id}:{u.Name}/{u.Color}@({u.X},{u.Y})"))}; "
+                + $"the last messages were {string.Join(" ", client.Received.TakeLast(12).Select(Describe))}.",
+                ex);
+        }
+    }
+
+    private static bool Matches(ImmutableDictionary<string, PresenceUser> roster, Dictionary<string, Expectation> expected) =>
+        roster.Count == expected.Count
+        && expected.All(e => roster.TryGetValue(e.Key, out var user)
+            && (e.Value.Name is null || user.Name == e.Value.Name)
+            && (e.Value.Color is null || user.Color == e.Value.Color)
+            && (e.Value.Position is not { } p || (Math.Abs(user.X - p.X) < 1e-9 && Math.Abs(user.Y - p.Y) < 1e-9)));
+
+    private static string Describe(ServerMessage message) => message switch
+    {
+        SnapshotMessage snapshot => $"snapshot[{string.Join(",", snapshot.Users.Select(u => $"{u.Id}@({u.X},{u.Y})"))}]",
+        PresenceMessage presence => $"presence({presence.User.Id}:{presence.User.Name}@({presence.User.X},{presence.User.Y}))",
+        CursorMessage cursor => $"cursor({cursor.User.Id}@({cursor.User.X},{cursor.User.Y}))",
+        LeaveMessage leave => $"leave({leave.Id})",
+        _ => message.GetType().Name,
+    };
+
+    private static string Describe(Dictionary<string, Expectation> expected) =>
+        string.Join(", ", expected.Select(e => $"{e.Key}:{e.Value.Name}/{e.Value.Color}@{e.Value.Position?.ToString() ?? "?"}"));
+
+    private static string RoomName(string? room) => room ?? "the default room";
+
+    private PresenceProtocolVersion RandomVersion() => _random.Next(2) == 0 ? PresenceProtocolVersion.V1 : PresenceProtocolVersion.V2;
+
+    private T Pick<T>(IReadOnlyList<T> items) => items[_random.Next(items.Count)];
+
+    private void Log(string step)
+    {
+        _fleet.Note("step: " + step);
+        _log.Append("  ").AppendLine(step);
+    }
+
+    private sealed class Person(string id)
+    {
+        public string Id { get; } = id;
+
+        public string Name { get; set; } = "Ann";
+
+        public string Color { get; set; } = "#336699";
+
+        public PresenceTestClient? Client { get; set; }
+
+        public int Instance { get; set; }
+
+        public string? Room { get; set; }
+
+        public (double X, double Y)? Position { get; set; }
+    }
+
+    private sealed record Expectation(string? Name, string? Color, (double X, double Y)? Position);
+}
+
+/// <summary>An invariant of a scale-out sequence that did not hold.</summary>
+public sealed class ScaleOutViolationException(string message, Exception inner) : Exception(message, inner);
