@@ -25,11 +25,34 @@ public sealed partial class PresenceEngine
         }
 
         await claim.ConfigureAwait(false);
-        var users = await SnapshotAsync(room).ConfigureAwait(false);
+
+        // A departure from this room in flight here (the roster has not said yet whether the participant stays, as
+        // when it reconnected elsewhere) is waited for, briefly: the snapshot is then right at once. One that takes
+        // longer is left out, and the joiner told of the participant afterwards if it stays.
+        await WaitQuietlyAsync(_departures.WhenSettled(room.Name), DepartureWait).ConfigureAwait(false);
+        var users = await SnapshotAsync(room, connection).ConfigureAwait(false);
 
         // Broadcasts that reached this connection while it joined wait behind the snapshot.
         connection.Outbox.Start(new PresenceFrame(SnapshotFrame(connection, users)));
         AnnouncePresence(connection, toSelf: false);
+    }
+
+    private static readonly TimeSpan DepartureWait = TimeSpan.FromMilliseconds(500);
+
+    private async Task WaitQuietlyAsync(Task settled, TimeSpan wait)
+    {
+        if (settled.IsCompleted)
+        {
+            return;
+        }
+
+        try
+        {
+            await settled.WaitAsync(wait, _timeProvider).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
     }
 
     private async Task LeaveAsync(PresenceConnection connection)
@@ -54,7 +77,7 @@ public sealed partial class PresenceEngine
         }
         finally
         {
-            _departures.End(room.Name, connection.Id);
+            await TellLeftOutAsync(room.Name, connection.Id, _departures.End(room.Name, connection.Id)).ConfigureAwait(false);
             if (departure.RoomRetired)
             {
                 await RetireAsync(room).ConfigureAwait(false);
@@ -120,11 +143,45 @@ public sealed partial class PresenceEngine
         }
         finally
         {
-            _departures.End(connection.RoomName, connection.Id);
+            await TellLeftOutAsync(connection.RoomName, connection.Id, _departures.End(connection.RoomName, connection.Id)).ConfigureAwait(false);
             if (departure is { RoomRetired: true, Room: var room })
             {
                 await RetireAsync(room).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// Joiners whose snapshot left out a participant while it was leaving here: when the roster still has it (another
+    /// connection, likely elsewhere, owns it), each is told of it with a <c>presence</c>, as the roster holds it.
+    /// </summary>
+    private async Task TellLeftOutAsync(string roomName, string id, List<PresenceConnection>? joiners)
+    {
+        if (joiners is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var users = await _roster.SnapshotAsync(roomName).ConfigureAwait(false);
+            if (users.FirstOrDefault(u => u.Id == id) is not { } user || !PresenceRules.TryCleanUser(user, out var clean))
+            {
+                return;
+            }
+
+            var presence = FrameEncoder.Message(new PresenceMessage(clean));
+            foreach (var joiner in joiners)
+            {
+                if (joiner.IsMember)
+                {
+                    joiner.Outbox.Enqueue(new PresenceFrame(joiner.Version == PresenceProtocolVersion.V2 ? RoomBatch.Frame(presence) : presence));
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            Log.StoreFailed(_logger, "snapshot", roomName, ex);
         }
     }
 

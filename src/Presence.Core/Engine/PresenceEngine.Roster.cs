@@ -90,7 +90,7 @@ public sealed partial class PresenceEngine
 
     // The roster's snapshot overlaid with the local members as they are now: the roster holds cursors only as fresh as
     // the persistence throttle, and a joiner must not see a local participant where it stood before its last move.
-    private async ValueTask<IReadOnlyList<PresenceUser>> SnapshotAsync(PresenceRoom room)
+    private async ValueTask<IReadOnlyList<PresenceUser>> SnapshotAsync(PresenceRoom room, PresenceConnection? joiner = null)
     {
         IReadOnlyList<PresenceUser> stored;
         try
@@ -108,7 +108,7 @@ public sealed partial class PresenceEngine
         var users = new Dictionary<string, PresenceUser>(stored.Count + 1, StringComparer.Ordinal);
         foreach (var user in stored)
         {
-            if (!_departures.IsDeparting(room.Name, user.Id))
+            if (joiner is null ? !_departures.IsDeparting(room.Name, user.Id) : !_departures.LeaveOut(room.Name, user.Id, joiner))
             {
                 users[user.Id] = user;
             }

@@ -18,6 +18,12 @@ internal sealed class Departures
 
     // Counted: two connections of one participant may leave at once.
     private readonly Dictionary<(string Room, string Id), int> _inFlight = [];
+
+    // Per room: how many departures are in flight, and the joiners waiting for them to end.
+    private readonly Dictionary<string, (int Count, TaskCompletionSource? Settled)> _rooms = new(StringComparer.Ordinal);
+
+    // The joiners whose snapshot left a departing participant out: told of it after all if it stays.
+    private readonly Dictionary<(string Room, string Id), List<PresenceConnection>> _leftOut = [];
     private int _count;
 
     public void Begin(string room, string id)
@@ -26,24 +32,87 @@ internal sealed class Departures
         {
             _inFlight[(room, id)] = _inFlight.GetValueOrDefault((room, id)) + 1;
             _count++;
+            var (count, settled) = _rooms.GetValueOrDefault(room);
+            _rooms[room] = (count + 1, settled);
         }
     }
 
-    public void End(string room, string id)
+    /// <summary>Ends a departure; returns the joiners whose snapshot left the participant out meanwhile, once the last one ends.</summary>
+    public List<PresenceConnection>? End(string room, string id)
     {
         lock (_gate)
         {
             var count = _inFlight.GetValueOrDefault((room, id));
-            if (count <= 1)
+            _count--;
+            var (inRoom, settled) = _rooms.GetValueOrDefault(room);
+            if (inRoom <= 1)
             {
-                _inFlight.Remove((room, id));
+                _rooms.Remove(room);
+                settled?.TrySetResult();
             }
             else
             {
-                _inFlight[(room, id)] = count - 1;
+                _rooms[room] = (inRoom - 1, settled);
             }
 
-            _count--;
+            if (count > 1)
+            {
+                _inFlight[(room, id)] = count - 1;
+                return null;
+            }
+
+            _inFlight.Remove((room, id));
+            return _leftOut.Remove((room, id), out var joiners) ? joiners : null;
+        }
+    }
+
+    /// <summary>Completes when no departure from the room is in flight any more.</summary>
+    public Task WhenSettled(string room)
+    {
+        if (Volatile.Read(ref _count) == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        lock (_gate)
+        {
+            if (!_rooms.TryGetValue(room, out var state))
+            {
+                return Task.CompletedTask;
+            }
+
+            if (state.Settled is null)
+            {
+                state = (state.Count, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+                _rooms[room] = state;
+            }
+
+            return state.Settled!.Task;
+        }
+    }
+
+    /// <summary>Leaves a departing participant out of a joiner's snapshot, if it is departing; true when it is.</summary>
+    public bool LeaveOut(string room, string id, PresenceConnection joiner)
+    {
+        if (Volatile.Read(ref _count) == 0)
+        {
+            return false;
+        }
+
+        lock (_gate)
+        {
+            if (!_inFlight.ContainsKey((room, id)))
+            {
+                return false;
+            }
+
+            if (!_leftOut.TryGetValue((room, id), out var joiners))
+            {
+                _leftOut[(room, id)] = joiners = [];
+            }
+
+            joiners.Add(joiner);
+            return true;
         }
     }
 
