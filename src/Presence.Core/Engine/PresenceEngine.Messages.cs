@@ -5,6 +5,8 @@ namespace Presence;
 // What a connection sends: parsed, cleaned by the rules, and relayed to its room.
 public sealed partial class PresenceEngine
 {
+    // One pass per message received: each waits on the transport, and the loop ends when it closes, fails, or refuses
+    // a message too big.
     private async Task ReceiveAsync(PresenceConnection connection)
     {
         while (true)
