@@ -81,13 +81,12 @@ public sealed partial class PresenceEngine
 
                 var available = _storeHealth?.IsAvailable ?? true;
                 var outagesNow = _storeHealth?.Outages ?? 0;
-                if (available && (!wasAvailable || outagesNow != outages))
+                var recovering = !wasAvailable || outagesNow != outages;
+                if (!available || !recovering || TryStartResynchronization())
                 {
-                    StartResynchronization();
                     outages = outagesNow;
+                    wasAvailable = available;
                 }
-
-                wasAvailable = available;
             }
             catch (Exception ex)
             {

@@ -8,13 +8,17 @@ public sealed partial class PresenceEngine
 {
     private Task? _resynchronization;
 
-    // One at a time, started by the maintenance loop when the store is reachable again.
-    private void StartResynchronization()
+    // One at a time, started by the maintenance loop when the store is reachable again; false while one runs, whose
+    // writes may have been lost to the newer outage: the loop asks again on its next pass.
+    private bool TryStartResynchronization()
     {
         if (_resynchronization is null || _resynchronization.IsCompleted)
         {
             _resynchronization = ResynchronizeAsync(_stopping.Token);
+            return true;
         }
+
+        return false;
     }
 
     /// <summary>
