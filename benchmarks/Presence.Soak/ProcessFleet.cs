@@ -34,7 +34,7 @@ internal sealed class ProcessFleet : ScaleOutFleet
         var fleet = new ProcessFleet(serverDll, redis, count);
         for (var i = 0; i < count; i++)
         {
-            fleet._instances[i] = await fleet.StartInstanceAsync();
+            fleet._instances[i] = await fleet.StartInstanceAsync(i);
         }
 
         return fleet;
@@ -56,7 +56,7 @@ internal sealed class ProcessFleet : ScaleOutFleet
         var old = _instances[instance];
         old.Process.Kill();
         await old.Process.WaitForExitAsync();
-        _instances[instance] = await StartInstanceAsync();
+        _instances[instance] = await StartInstanceAsync(instance);
     }
 
     public override async Task RestartStoreAsync()
@@ -74,7 +74,7 @@ internal sealed class ProcessFleet : ScaleOutFleet
         }
     }
 
-    private async Task<Instance> StartInstanceAsync()
+    private async Task<Instance> StartInstanceAsync(int index)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -89,13 +89,15 @@ internal sealed class ProcessFleet : ScaleOutFleet
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["REDIS_URL"] = _redis.Url;
+        start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
         var options = TestOptions();
         start.Environment["Presence__TickInterval"] = options.TickInterval.ToString();
         start.Environment["Presence__CursorPersistInterval"] = options.CursorPersistInterval.ToString();
         start.Environment["Presence__ResyncDelay"] = options.ResyncDelay.ToString();
         start.Environment["Presence__Redis__CrashCleanupTimeout"] = "00:00:02";
         var process = Process.Start(start) ?? throw new InvalidOperationException("The sample server did not start.");
-        process.OutputDataReceived += (_, _) => { };
+        // What the instances log goes into the fleet's trace, between the steps, so that a violation shows both.
+        process.OutputDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) { Note($"[{index}] {line}"); } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) { Console.Error.WriteLine($"[server {port}] {line}"); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

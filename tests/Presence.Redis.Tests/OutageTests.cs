@@ -66,4 +66,40 @@ public sealed class OutageTests : IAsyncLifetime
         await dave.SendCursorAsync(0.11, 0.22);
         await alice.WaitForAsync<CursorMessage>(c => c.User.Id == "dave" && c.User.X == 0.11);
     }
+
+    // A tab that reconnects elsewhere while Redis is away: its claim never reaches Redis, and its old connection's
+    // departure is made on this side only. Once Redis returns, the new connection must be heard here, although its
+    // claim predates the departure this instance made: it is the newer connection, and its announcement says so.
+    [Fact]
+    public async Task AReconnectElsewhereDuringAnOutage_IsHeardByTheOldInstance_OnceRedisReturns()
+    {
+        // The old instance takes its fresh snapshot at once after Redis returns, the new one writes its participants
+        // again a while later: only the new connection's announcement can tell the old instance of it.
+        await _one.DisposeAsync();
+        await _two.DisposeAsync();
+        _one = await RedisInstances.StartAsync(_redis.ConnectionString, presence: o => (o.ResyncDelay, o.CursorPersistInterval) = (TimeSpan.Zero, TimeSpan.FromMilliseconds(20)));
+        _two = await RedisInstances.StartAsync(_redis.ConnectionString, presence: o => o.CursorPersistInterval = TimeSpan.FromSeconds(2));
+        await using var alice = await JoinAsync(_one, "alice");
+        var old = await JoinAsync(_one, "bob");
+        await alice.WaitForRosterAsync(r => r.ContainsKey("bob"));
+        await _redis.StopAsync();
+        await Eventually.HoldsAsync(() => _one.Engine.CheckHealth().Status == PresenceHealthStatus.Degraded
+            && _two.Engine.CheckHealth().Status == PresenceHealthStatus.Degraded);
+
+        await using var bob = await JoinAsync(_two, "bob");
+        await old.CloseAsync();
+        await old.DisposeAsync();
+        await alice.WaitForAsync<LeaveMessage>(l => l.Id == "bob");
+
+        await _redis.StartAsync();
+        await alice.WaitForRosterAsync(r => r.ContainsKey("bob"));
+        await Eventually.HoldsAsync(() => _one.Engine.CheckHealth().Status == PresenceHealthStatus.Healthy
+            && _two.Engine.CheckHealth().Status == PresenceHealthStatus.Healthy);
+        Assert.False(bob.IsClosed);
+
+        // And it stays: nothing that arrives afterwards takes it away again.
+        await bob.SendCursorAsync(0.3, 0.4);
+        await alice.WaitForAsync<CursorMessage>(c => c.User.Id == "bob" && c.User.X == 0.3);
+        Assert.True(alice.Roster.ContainsKey("bob"));
+    }
 }

@@ -7,9 +7,10 @@ namespace Presence.Redis.Tests;
 internal static class RedisInstances
 {
     /// <summary>Starts an instance and waits until its Redis connection is up.</summary>
-    public static async Task<KestrelPresenceServer> StartAsync(string connectionString, Action<RedisPresenceOptions>? configure = null)
+    public static async Task<KestrelPresenceServer> StartAsync(
+        string connectionString, Action<RedisPresenceOptions>? configure = null, Action<PresenceOptions>? presence = null)
     {
-        var server = await KestrelPresenceServer.StartAsync(presence: builder => builder.AddRedis(options =>
+        var server = await KestrelPresenceServer.StartAsync(configure: presence, presence: builder => builder.AddRedis(options =>
         {
             options.ConnectionString = connectionString;
             configure?.Invoke(options);

@@ -75,6 +75,27 @@ public abstract class RosterConformanceTests
         Assert.Equal([User("a", 0.25)], await roster.SnapshotAsync(Room));
     }
 
+    // A store restarted empty, then written again by both connections of one participant: whichever writes first, the
+    // one that opened later owns it in the end, and the older one learns it was replaced.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AfterTheRosterLostTheNewerClaim_TheNewerSessionTakesTheParticipantBack(bool olderWritesFirst)
+    {
+        var roster = await CreateRosterAsync();
+        const string older = "1700000000100.old-1", newer = "1700000000200.new-1";
+        if (olderWritesFirst)
+        {
+            Assert.Equal(RosterWrite.Restored, await roster.UpdateAsync(Room, User("a", 0.1, "Old"), older));
+        }
+
+        Assert.Equal(RosterWrite.Restored, await roster.UpdateAsync(Room, User("a", 0.2, "New"), newer));
+        Assert.Equal(RosterWrite.TakenOver, await roster.UpdateAsync(Room, User("a", 0.1, "Old"), older));
+        Assert.False(await roster.ReleaseAsync(Room, "a", older));
+        Assert.Equal(RosterWrite.Written, await roster.UpdateAsync(Room, User("a", 0.3, "New"), newer));
+        Assert.Equal([User("a", 0.3, "New")], await roster.SnapshotAsync(Room));
+    }
+
     [Fact]
     public async Task Rooms_AreIsolated()
     {

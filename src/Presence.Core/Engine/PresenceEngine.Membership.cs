@@ -16,7 +16,11 @@ public sealed partial class PresenceEngine
             Supersede(replaced);
         }
 
-        await EnsureSubscribedAsync(room).ConfigureAwait(false);
+        // A join waits for the store for a bounded time: past it (the store is slow, or going away and not yet known
+        // to be), the joiner gets what this instance knows now, and a fresh snapshot once the store has answered.
+        var started = _timeProvider.GetTimestamp();
+        var subscribed = EnsureSubscribedAsync(room);
+        var complete = await WaitQuietlyAsync(subscribed, JoinStoreWait).ConfigureAwait(false);
 
         // A connection replaced while it joined stops here: it neither claims nor announces its stale participant.
         if (!TryClaim(connection, out var claim))
@@ -29,29 +33,75 @@ public sealed partial class PresenceEngine
         // A departure from this room in flight here (the roster has not said yet whether the participant stays, as
         // when it reconnected elsewhere) is waited for, briefly: the snapshot is then right at once. One that takes
         // longer is left out, and the joiner told of the participant afterwards if it stays.
-        await WaitQuietlyAsync(_departures.WhenSettled(room.Name), DepartureWait).ConfigureAwait(false);
-        var users = await SnapshotAsync(room, connection).ConfigureAwait(false);
+        await WaitQuietlyAsync(_departures.WhenSettled(room.Name), Min(DepartureWait, Remaining(started))).ConfigureAwait(false);
+        var read = complete ? SnapshotAsync(room, connection).AsTask() : null;
+        IReadOnlyList<PresenceUser> users;
+        if (read is not null && await WaitQuietlyAsync(read, Remaining(started)).ConfigureAwait(false))
+        {
+            users = await read.ConfigureAwait(false);
+        }
+        else
+        {
+            users = LocalMembers(room);
+            _ = SnapshotLateAsync(connection, room, subscribed);
+        }
 
         // Broadcasts that reached this connection while it joined wait behind the snapshot.
         connection.Outbox.Start(new PresenceFrame(SnapshotFrame(connection, users)));
         AnnouncePresence(connection, toSelf: false);
     }
 
+    // How long a join waits for the store in all (its subscription, departures in flight, the roster's snapshot), and
+    // for departures in flight alone.
+    private static readonly TimeSpan JoinStoreWait = TimeSpan.FromMilliseconds(750);
     private static readonly TimeSpan DepartureWait = TimeSpan.FromMilliseconds(500);
 
-    private async Task WaitQuietlyAsync(Task settled, TimeSpan wait)
+    private TimeSpan Remaining(long started)
+    {
+        var left = JoinStoreWait - _timeProvider.GetElapsedTime(started);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static PresenceUser[] LocalMembers(PresenceRoom room) => [.. room.Members.Where(static m => m.IsMember).Select(static m => m.User)];
+
+    /// <summary>
+    /// A joiner that got only this instance's view because the store was slow gets the roster's once the room's
+    /// subscription is made: read after it, the snapshot holds whatever the joiner missed meanwhile.
+    /// </summary>
+    private async Task SnapshotLateAsync(PresenceConnection connection, PresenceRoom room, Task subscribed)
+    {
+        try
+        {
+            await subscribed.ConfigureAwait(false);
+            var users = await SnapshotAsync(room).ConfigureAwait(false);
+            if (connection.IsMember)
+            {
+                connection.Outbox.Enqueue(new PresenceFrame(SnapshotFrame(connection, users)));
+            }
+        }
+        catch (Exception ex)
+        {
+            Log.StoreFailed(_logger, "snapshot", room.Name, ex);
+        }
+    }
+
+    private async Task<bool> WaitQuietlyAsync(Task settled, TimeSpan wait)
     {
         if (settled.IsCompleted)
         {
-            return;
+            return true;
         }
 
         try
         {
             await settled.WaitAsync(wait, _timeProvider).ConfigureAwait(false);
+            return true;
         }
         catch (TimeoutException)
         {
+            return false;
         }
     }
 
@@ -69,9 +119,12 @@ public sealed partial class PresenceEngine
         {
             // The participant's last moves go out before its departure, which the roster announces to the others.
             await FlushAsync(room).ConfigureAwait(false);
+            // The release counts from when it was issued: whatever the newer owner announces after it took effect
+            // is stamped later than that, whichever instance replies first.
+            var issued = Now();
             if (TryRelease(connection, out var release) && await release.ConfigureAwait(false))
             {
-                _departures.Released(room.Name, connection.Id, Now());
+                _departures.Released(room.Name, connection.Id, issued);
                 AnnounceLeave(room, connection.Id);
             }
         }
@@ -114,6 +167,7 @@ public sealed partial class PresenceEngine
         Log.TakenOver(_logger, connection.Id, connection.RoomName);
         ValueTask<bool> release = default;
         var releasing = false;
+        var issued = Now();
         lock (connection.Gate)
         {
             if (connection.RosterState is RosterState.Joining or RosterState.Active)
@@ -132,7 +186,7 @@ public sealed partial class PresenceEngine
             {
                 if (await release.ConfigureAwait(false))
                 {
-                    _departures.Released(left.Name, connection.Id, Now());
+                    _departures.Released(left.Name, connection.Id, issued);
                     AnnounceLeave(left, connection.Id);
                 }
                 else
@@ -341,7 +395,12 @@ public sealed partial class PresenceEngine
     /// Tells the room the participant is here, as it is now, unless the connection no longer speaks for it: under the
     /// connection's gate, so that a connection replaced meanwhile never announces after its successor.
     /// </summary>
-    private static void AnnouncePresence(PresenceConnection connection, bool toSelf)
+    /// <remarks>
+    /// Stamped now, not when the participant last changed: an instance that let the participant go drops its events
+    /// stamped before it did (they come from the connection that left), and this announcement comes from the one that
+    /// owns the participant now, however long ago it joined or last moved.
+    /// </remarks>
+    private void AnnouncePresence(PresenceConnection connection, bool toSelf)
     {
         lock (connection.Gate)
         {
@@ -350,7 +409,7 @@ public sealed partial class PresenceEngine
                 return;
             }
 
-            var presence = FrameEncoder.Presence(connection.Text, connection.User);
+            var presence = FrameEncoder.Presence(connection.Text, connection.User with { UpdatedAt = Now() });
             Announce(room, presence, connection.Id, isCursor: false, skip: toSelf ? null : connection);
         }
     }

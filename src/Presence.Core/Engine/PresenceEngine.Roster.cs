@@ -125,16 +125,9 @@ public sealed partial class PresenceEngine
         return [.. users.Values];
     }
 
-    private async ValueTask EnsureSubscribedAsync(PresenceRoom room)
-    {
-        if (_backplane is null)
-        {
-            return;
-        }
-
-        // A failed subscription was logged where it failed; the room serves its local members all the same.
-        await room.GetOrStartSubscription(SubscribeAsync).ConfigureAwait(false);
-    }
+    // A failed subscription was logged where it failed; the room serves its local members all the same.
+    private Task EnsureSubscribedAsync(PresenceRoom room) =>
+        _backplane is null ? Task.CompletedTask : room.GetOrStartSubscription(SubscribeAsync);
 
     private async Task<IAsyncDisposable?> SubscribeAsync(PresenceRoom room)
     {

@@ -139,7 +139,9 @@ public sealed partial class PresenceEngine : IAsyncDisposable
     internal PresenceConnection CreateConnection(IPresenceTransport transport, PresenceJoinRequest request, string room) =>
         new(this, transport, CreateUser(request), room, NewSession(), request.Version, _options, _timeProvider, _metrics);
 
-    private string NewSession() => string.Concat(_sessionPrefix, Interlocked.Increment(ref _sessions).ToString("x", System.Globalization.CultureInfo.InvariantCulture));
+    private string NewSession() => RosterSessions.Create(
+        _timeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
+        string.Concat(_sessionPrefix, Interlocked.Increment(ref _sessions).ToString("x", System.Globalization.CultureInfo.InvariantCulture)));
 
     private static async Task FinishAsync(PresenceConnection connection)
     {

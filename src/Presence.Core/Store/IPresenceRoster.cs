@@ -8,6 +8,13 @@ namespace Presence;
 /// </summary>
 /// <remarks>
 /// <para>
+/// A session reads <c>{opened}.{unique}</c>, where <c>opened</c> is when the connection opened, in Unix milliseconds.
+/// It orders two connections of one participant when the roster lost the newer one's claim (a store restarted empty,
+/// or a claim made while the store was away): a write of the newer session takes the participant back from the older
+/// one, and a write of the older one never takes it from the newer. Instances' clocks must agree to well within the
+/// time a participant takes to reconnect, as they must for <see cref="PresenceUser.UpdatedAt"/>.
+/// </para>
+/// <para>
 /// An implementation is a singleton shared by every connection of an instance, so each method must be safe to call
 /// concurrently. Calls for the same room and participant take effect in the order they are made, even when the caller
 /// does not wait for one before making the next: the engine relies on it to keep a participant's writes behind its
@@ -50,8 +57,8 @@ public interface IPresenceRoster
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>
     /// <see cref="RosterWrite.Written"/>; <see cref="RosterWrite.Restored"/> when nobody owned the participant any
-    /// more (pruned, cleaned up, or lost in an outage) and this write claimed it again; or
-    /// <see cref="RosterWrite.TakenOver"/> when another session owns it, and nothing was written.
+    /// more (pruned, cleaned up, or lost in an outage), or an older session did, and this write claimed it again; or
+    /// <see cref="RosterWrite.TakenOver"/> when another session, not older, owns it, and nothing was written.
     /// </returns>
     ValueTask<RosterWrite> UpdateAsync(string room, PresenceUser user, string session, CancellationToken cancellationToken = default);
 

@@ -106,13 +106,14 @@ public sealed class InMemoryPresenceRoster : IPresenceRoster
             var result = RosterWrite.Restored;
             if (entries.TryGetValue(user.Id, out var current))
             {
-                if (current.Session != session)
+                if (current.Session == session)
                 {
-                    ForgetIfEmpty(stripe, room, entries);
+                    result = RosterWrite.Written;
+                }
+                else if (!Internal.RosterSessions.IsNewer(session, current.Session))
+                {
                     return new(RosterWrite.TakenOver);
                 }
-
-                result = RosterWrite.Written;
             }
 
             entries[user.Id] = new Entry(user, session, _timeProvider.GetTimestamp());

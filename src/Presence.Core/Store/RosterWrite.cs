@@ -7,11 +7,12 @@ public enum RosterWrite
     Written = 1,
 
     /// <summary>
-    /// Nobody owned the participant any more, and the session claimed it again: the other instances may have been told
-    /// it left, so the engine announces it again.
+    /// Nobody owned the participant any more, or an older session did (the roster lost this one's claim), and the
+    /// session claimed it again: the other instances may have been told it left, or heard the older one last, so the
+    /// engine announces it again.
     /// </summary>
     Restored = 2,
 
-    /// <summary>Another session owns the participant: nothing was written, and the connection has been replaced.</summary>
+    /// <summary>A newer session owns the participant: nothing was written, and the connection has been replaced.</summary>
     TakenOver = 3,
 }

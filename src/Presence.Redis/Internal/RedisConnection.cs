@@ -42,8 +42,12 @@ internal sealed partial class RedisConnection : IAsyncDisposable
     /// <summary>Gets the start of every envelope this instance publishes.</summary>
     public byte[] EnvelopePrefix { get; }
 
-    /// <summary>Gets a value telling whether Redis is reachable now and the key layout is known.</summary>
-    public bool IsAvailable => TryGetReady(out _, out _);
+    /// <summary>
+    /// Gets a value telling whether Redis is reachable now, for commands and for subscriptions, and the key layout is
+    /// known. The two connections reconnect on their own after a failure: until both have, what other instances publish
+    /// may not reach this one, so the engine does not take the outage for over.
+    /// </summary>
+    public bool IsAvailable => TryGetReady(out var connection, out _) && connection.GetSubscriber().IsConnected();
 
     /// <summary>
     /// Gets a value telling whether an outage is under way: Redis is unreachable, or was and the maintenance has not

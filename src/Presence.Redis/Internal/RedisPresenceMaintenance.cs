@@ -91,9 +91,11 @@ internal sealed partial class RedisPresenceMaintenance(
 
     // One survivor takes the lock and cleans up, room by room, each in one script. The departures it publishes name the
     // dead instance as their origin, so that every live instance, this one included, passes them on to its clients.
+    // The lock lasts half the deadline: should the sweeper die too, another one sweeps in time. Two sweeps that overlap
+    // are harmless, since each removal and its departure are one script.
     private async Task CleanUpAsync(IDatabase db, RedisKeys keys, string dead)
     {
-        if (!await db.StringSetAsync(keys.Sweeper(dead), redis.InstanceId, TimeSpan.FromMinutes(1), When.NotExists).ConfigureAwait(false))
+        if (!await db.StringSetAsync(keys.Sweeper(dead), redis.InstanceId, redis.Options.CrashCleanupTimeout / 2, When.NotExists).ConfigureAwait(false))
         {
             return;
         }

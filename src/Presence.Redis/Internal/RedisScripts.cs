@@ -30,12 +30,18 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// ARGV: id, user JSON, now, owner, expiry. Returns 1 (written), 2 (nobody owned it: written and claimed again) or
-    /// 0 (another owner: nothing written); the values of <see cref="RosterWrite"/>, with 0 for taken over.
+    /// ARGV: id, user JSON, now, owner, expiry. Returns 1 (written), 2 (claimed again: nobody owned it, or an older
+    /// connection did) or 0 (a newer connection owns it: nothing written); the values of <see cref="RosterWrite"/>,
+    /// with 0 for taken over. Connections are ordered by when they opened, the number that starts their session.
     /// </summary>
     public const string Update = """
         local owner = redis.call('HGET', KEYS[3], ARGV[1])
-        if owner and owner ~= ARGV[4] then return 0 end
+        if owner and owner ~= ARGV[4] then
+          local theirs = tonumber(string.match(owner, '^[^:]*:(%d+)%.'))
+          local mine = tonumber(string.match(ARGV[4], '^[^:]*:(%d+)%.'))
+          if not theirs or not mine or mine <= theirs then return 0 end
+          owner = nil
+        end
         redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
         redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
         redis.call('HSET', KEYS[3], ARGV[1], ARGV[4])
