@@ -42,7 +42,7 @@ public sealed partial class PresenceEngine
         }
         else
         {
-            users = LocalMembers(room);
+            users = WithLocalMembers(room, [], connection);
             _ = SnapshotLateAsync(connection, room, subscribed);
         }
 
@@ -63,8 +63,6 @@ public sealed partial class PresenceEngine
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
-
-    private static PresenceUser[] LocalMembers(PresenceRoom room) => [.. room.Members.Where(static m => m.IsMember).Select(static m => m.User)];
 
     /// <summary>
     /// A joiner that got only this instance's view because the store was slow gets the roster's once the room's
@@ -297,7 +295,7 @@ public sealed partial class PresenceEngine
                 return false;
             }
 
-            // Stamped as it claims: what other instances hear of it is then newer than any departure before the claim.
+            // Stamped as it claims, as the roster then holds it; what is announced of it is stamped again when it is.
             connection.RosterState = RosterState.Active;
             connection.Update(connection.User with { UpdatedAt = Now() }, textChanged: false);
             claim = ClaimAsync(connection);

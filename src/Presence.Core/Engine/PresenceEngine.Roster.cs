@@ -103,6 +103,12 @@ public sealed partial class PresenceEngine
             stored = [];
         }
 
+        return WithLocalMembers(room, stored, joiner);
+    }
+
+    /// <summary>What the roster holds of the room, overlaid with the local members as they are now.</summary>
+    private PresenceUser[] WithLocalMembers(PresenceRoom room, IReadOnlyList<PresenceUser> stored, PresenceConnection? joiner)
+    {
         // A participant leaving this instance is left out: the roster may not have let it go yet, and its leave may
         // go to an older room of the same name than the one this snapshot is for.
         var users = new Dictionary<string, PresenceUser>(stored.Count + 1, StringComparer.Ordinal);
