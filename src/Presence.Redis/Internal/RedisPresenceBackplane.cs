@@ -156,6 +156,7 @@ internal sealed partial class RedisPresenceBackplane : IPresenceBackplane, IPres
         public string Room => room;
 
         private ChannelMessageQueue? _queue;
+        private long _outagesWhenMade;
         private int _disposed;
 
         /// <summary>
@@ -182,9 +183,11 @@ internal sealed partial class RedisPresenceBackplane : IPresenceBackplane, IPres
                 var subscriber = connection.GetSubscriber();
                 try
                 {
+                    var outages = owner._redis.Outages;
                     var queue = await subscriber.SubscribeAsync(channel).ConfigureAwait(false);
                     queue.OnMessage(message => owner.Dispatch(room, onMessage, message.Message));
                     _queue = queue;
+                    _outagesWhenMade = outages;
                     owner._started[this] = 0;
                     return true;
                 }
@@ -223,7 +226,11 @@ internal sealed partial class RedisPresenceBackplane : IPresenceBackplane, IPres
                     queue.Unsubscribe(CommandFlags.FireAndForget);
                     _queue = null;
                     owner._started.TryRemove(this, out _);
-                    if (owner._redis.InOutage)
+
+                    // A subscription that lived through a failed connection was made again by the reconnect, which
+                    // may still be under way even though the outage looks over: StackExchange.Redis then skips the
+                    // UNSUBSCRIBE (it knows no server the channel is on yet) while its own SUBSCRIBE is on its way.
+                    if (owner._redis.InOutage || owner._redis.Outages != _outagesWhenMade)
                     {
                         owner._unsettled[room] = 0;
                     }
