@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.FileProviders;
 using Presence;
 
@@ -19,7 +20,17 @@ if (builder.Configuration["REDIS_URL"] is { Length: > 0 } redisUrl)
     presence.AddRedis(redisUrl);
 }
 
+// Behind the gateway (or any proxy on this machine), the client's address and the page's host come in X-Forwarded-*
+// headers: the per-address caps then count the client, and the origin check compares the page with the host the
+// browser asked for. Only loopback proxies are trusted, and only for the hosts this server answers to.
+builder.Services.Configure<ForwardedHeadersOptions>(options =>
+{
+    options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
+    options.AllowedHosts = (builder.Configuration["AllowedHosts"] ?? "*").Split(';', StringSplitOptions.RemoveEmptyEntries);
+});
+
 var app = builder.Build();
+app.UseForwardedHeaders();
 
 // The single origin routes /server/* here with the prefix still on, as the seed's Services rewrite does:
 // /server/ws and /ws reach the same endpoint.

@@ -12,8 +12,9 @@ public static class PresenceEndpointRouteBuilderExtensions
     /// <summary>
     /// Serves presence over WebSockets at <paramref name="pattern"/>. Clients connect with
     /// <c>?id=&amp;name=&amp;color=&amp;room=</c>; a request that is not a WebSocket upgrade gets 400, and so does an
-    /// invalid room name. The endpoint accepts WebSockets itself, so <c>UseWebSockets()</c> is not needed; the keep-alive
-    /// settings of <see cref="WebSocketOptions"/> apply.
+    /// invalid room name, a page of another origin gets 403, and an address past its caps 429. The endpoint accepts
+    /// WebSockets itself, so <c>UseWebSockets()</c> is not needed; its keep-alive, origin and per-address settings are
+    /// <see cref="Presence.AspNetCore.PresenceWebSocketOptions"/> (see <c>docs/security.md</c>).
     /// </summary>
     /// <param name="endpoints">The application's endpoints.</param>
     /// <param name="pattern">The route, such as <c>/ws</c>.</param>

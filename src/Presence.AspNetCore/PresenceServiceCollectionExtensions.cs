@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Presence;
+using Presence.AspNetCore;
 using Presence.AspNetCore.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -22,6 +24,9 @@ public static class PresenceServiceCollectionExtensions
         var builder = services.AddPresenceCore();
         services.AddOptions<PresenceOptions>().BindConfiguration(PresenceOptions.SectionName);
         services.AddOptions<InMemoryPresenceRosterOptions>().BindConfiguration($"{PresenceOptions.SectionName}:Memory");
+        services.AddOptions<PresenceWebSocketOptions>().BindConfiguration(PresenceWebSocketOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PresenceWebSocketOptions>, PresenceWebSocketOptionsValidator>());
+        services.TryAddSingleton(static provider => new AddressLimits(provider.GetRequiredService<IOptions<PresenceWebSocketOptions>>().Value));
 
         // A v2 client's messages reach others only in the next tick's frame: its reads wait for the tick (ReceiveGate).
         services.TryAddSingleton<ReceiveGate>();

@@ -23,6 +23,7 @@ public sealed class WebSocketPresenceTransport : IPresenceTransport, IDisposable
     private readonly WebSocketConnectionStream? _connection;
     private readonly WebSocketFrameEncoder _encoder = WebSocketFrameEncoder.Plain;
     private readonly int _maximumMessageSize;
+    private readonly TimeSpan _incompleteMessageTimeout = Timeout.InfiniteTimeSpan;
     private byte[] _buffer;
 
     /// <summary>Creates a transport over an open WebSocket.</summary>
@@ -37,9 +38,10 @@ public sealed class WebSocketPresenceTransport : IPresenceTransport, IDisposable
         _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBufferSize, maximumMessageSize));
     }
 
-    internal WebSocketPresenceTransport(AcceptedWebSocket accepted, int maximumMessageSize)
+    internal WebSocketPresenceTransport(AcceptedWebSocket accepted, int maximumMessageSize, TimeSpan incompleteMessageTimeout)
         : this(accepted.Socket, maximumMessageSize)
     {
+        _incompleteMessageTimeout = incompleteMessageTimeout;
         _connection = accepted.Connection;
         _encoder = accepted.Deflate ? WebSocketFrameEncoder.Deflated : WebSocketFrameEncoder.Plain;
     }
@@ -50,50 +52,67 @@ public sealed class WebSocketPresenceTransport : IPresenceTransport, IDisposable
     public async ValueTask<TransportMessage> ReceiveAsync(CancellationToken cancellationToken = default)
     {
         var length = 0;
-        while (true)
+        CancellationTokenSource? stalled = null;
+        try
         {
-            if (length == _buffer.Length)
+            while (true)
             {
-                if (length >= _maximumMessageSize)
+                if (length == _buffer.Length)
                 {
-                    // One byte past the limit is enough to know; the rest of the message is never read.
+                    if (length >= _maximumMessageSize)
+                    {
+                        // One byte past the limit is enough to know; the rest of the message is never read.
+                        return new TransportMessage(TransportMessageType.TooLarge, default);
+                    }
+
+                    Grow(length);
+                }
+
+                // Reading up to one byte past the limit tells a message of exactly the limit from a longer one.
+                var room = Math.Min(_buffer.Length, _maximumMessageSize + 1) - length;
+                ValueWebSocketReceiveResult result;
+                try
+                {
+                    result = await _socket.ReceiveAsync(_buffer.AsMemory(length, room), stalled?.Token ?? cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+                {
+                    // A message stalled past its deadline aborted the socket, as a cancelled receive does.
+                    return TransportMessage.Closed;
+                }
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return TransportMessage.Closed;
+                }
+
+                length += result.Count;
+                if (length > _maximumMessageSize)
+                {
                     return new TransportMessage(TransportMessageType.TooLarge, default);
                 }
 
-                Grow(length);
-            }
+                if (!result.EndOfMessage)
+                {
+                    // The rest of a message has a deadline from its first part: a peer that stalls mid-message, or
+                    // trickles it a byte at a time, holds the connection that long and no longer.
+                    if (stalled is null && _incompleteMessageTimeout != Timeout.InfiniteTimeSpan)
+                    {
+                        stalled = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                        stalled.CancelAfter(_incompleteMessageTimeout);
+                    }
 
-            // Reading up to one byte past the limit tells a message of exactly the limit from a longer one.
-            var room = Math.Min(_buffer.Length, _maximumMessageSize + 1) - length;
-            ValueWebSocketReceiveResult result;
-            try
-            {
-                result = await _socket.ReceiveAsync(_buffer.AsMemory(length, room), cancellationToken).ConfigureAwait(false);
-            }
-            catch (WebSocketException)
-            {
-                return TransportMessage.Closed;
-            }
+                    continue;
+                }
 
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                return TransportMessage.Closed;
+                return result.MessageType == WebSocketMessageType.Binary
+                    ? new TransportMessage(TransportMessageType.Binary, default)
+                    : new TransportMessage(TransportMessageType.Text, new ReadOnlySequence<byte>(_buffer, 0, length));
             }
-
-            length += result.Count;
-            if (length > _maximumMessageSize)
-            {
-                return new TransportMessage(TransportMessageType.TooLarge, default);
-            }
-
-            if (!result.EndOfMessage)
-            {
-                continue;
-            }
-
-            return result.MessageType == WebSocketMessageType.Binary
-                ? new TransportMessage(TransportMessageType.Binary, default)
-                : new TransportMessage(TransportMessageType.Text, new ReadOnlySequence<byte>(_buffer, 0, length));
+        }
+        finally
+        {
+            stalled?.Dispose();
         }
     }
 
@@ -154,6 +173,8 @@ public sealed class WebSocketPresenceTransport : IPresenceTransport, IDisposable
         PresenceCloseStatus.PolicyViolation => "policy violation",
         PresenceCloseStatus.MessageTooBig => "message too big",
         PresenceCloseStatus.Replaced => "replaced by a newer connection",
+        PresenceCloseStatus.ServerFull => "SERVER_FULL",
+        PresenceCloseStatus.RoomFull => "ROOM_FULL",
         _ => "server error",
     };
 }

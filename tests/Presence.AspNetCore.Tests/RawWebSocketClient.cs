@@ -98,12 +98,14 @@ internal sealed class RawWebSocketClient : IAsyncDisposable
     }
 
     /// <summary>Sends one final, masked text frame, as a client must.</summary>
-    public async Task SendTextAsync(string text)
+    public Task SendTextAsync(string text) => SendFrameAsync(0x1, fin: true, Encoding.UTF8.GetBytes(text));
+
+    /// <summary>Sends one masked frame, final or not, of any opcode.</summary>
+    public async Task SendFrameAsync(int opcode, bool fin, byte[] payload)
     {
-        var payload = Encoding.UTF8.GetBytes(text);
         var mask = RandomNumberGenerator.GetBytes(4);
         using var frame = new MemoryStream();
-        frame.WriteByte(0x81);
+        frame.WriteByte((byte)((fin ? 0x80 : 0) | opcode));
         if (payload.Length < 126)
         {
             frame.WriteByte((byte)(0x80 | payload.Length));

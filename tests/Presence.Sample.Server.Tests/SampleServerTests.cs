@@ -43,4 +43,28 @@ public sealed class SampleServerTests(SampleServerFixture fixture) : IClassFixtu
         var response = await http.GetAsync(new Uri("/server/nothing-here", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
+
+    [Theory]
+    [InlineData("evil.example", "http://evil.example", HttpStatusCode.BadRequest)]
+    [InlineData(null, "https://evil.example", HttpStatusCode.Forbidden)]
+    [InlineData(null, "null", HttpStatusCode.Forbidden)]
+    public async Task AnUpgradeFromAForeignSite_IsRefusedBeforeItOpens(string? host, string origin, HttpStatusCode expected)
+    {
+        // A rebound DNS name brings a foreign Host with its own origin: the host filter refuses it. A foreign page on
+        // the real host is the origin check's.
+        using var http = new HttpClient { BaseAddress = fixture.Server.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/server/ws?id=x&room=origins", UriKind.Relative));
+        request.Headers.Connection.Add("Upgrade");
+        request.Headers.Upgrade.Add(new System.Net.Http.Headers.ProductHeaderValue("websocket"));
+        request.Headers.Add("Sec-WebSocket-Key", Convert.ToBase64String(new byte[16]));
+        request.Headers.Add("Sec-WebSocket-Version", "13");
+        request.Headers.Add("Origin", origin);
+        if (host is not null)
+        {
+            request.Headers.Host = $"{host}:{fixture.Server.BaseAddress.Port}";
+        }
+
+        using var response = await http.SendAsync(request);
+        Assert.Equal(expected, response.StatusCode);
+    }
 }

@@ -35,7 +35,7 @@ public sealed class EngineHost : IAsyncDisposable
     public StreamTestClient Connect(string? id, string? name = null, string? color = null, string? room = null, PresenceProtocolVersion version = PresenceProtocolVersion.V1)
     {
         var (server, client) = StreamPresenceTransport.CreatePair(Options.MaximumMessageSize);
-        var run = Task.Run(() => Engine.RunAsync(server, new PresenceJoinRequest(id, name, color, room) { Version = version }));
+        var run = Task.Run(() => Engine.RunAsync(server, new PresenceJoinRequest(id, name, color, room) { Version = version, ResumeToken = ResumeTokenJar.Recall(id) }));
         var testClient = new StreamTestClient(client, run);
         lock (_clients)
         {

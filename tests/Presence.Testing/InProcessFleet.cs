@@ -64,7 +64,7 @@ public sealed class InProcessFleet
     }
 
     /// <summary>One instance of the fleet: a roster and a backplane for its engine.</summary>
-    public sealed class Instance : IPresenceRoster, IPresenceBackplane
+    public sealed class Instance : IPresenceRoster, IPresenceBackplane, IPresenceSharedSecret
     {
         private readonly InProcessFleet _fleet;
         private readonly List<Subscription> _subscriptions = [];
@@ -87,6 +87,9 @@ public sealed class InProcessFleet
 
         public ValueTask<IReadOnlyList<PresenceUser>> SnapshotAsync(string room, CancellationToken cancellationToken = default) =>
             _fleet.Roster.SnapshotAsync(room, cancellationToken);
+
+        public ValueTask<byte[]?> GetSharedSecretAsync(CancellationToken cancellationToken = default) =>
+            _fleet.Roster.GetSharedSecretAsync(cancellationToken);
 
         public ValueTask ClaimAsync(string room, PresenceUser user, string session, CancellationToken cancellationToken = default)
         {

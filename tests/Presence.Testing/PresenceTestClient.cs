@@ -91,6 +91,7 @@ public abstract class PresenceTestClient : IAsyncDisposable
         if (message is SnapshotMessage snapshot)
         {
             SelfId = snapshot.SelfId;
+            ResumeTokenJar.Remember(snapshot.SelfId, snapshot.ResumeToken);
         }
 
         Roster = PresenceReducer.Reduce(Roster, message, SelfId ?? string.Empty);

@@ -14,6 +14,7 @@ import {
   reconnectDelay,
   reducePresence,
   replacedCloseCode,
+  sessionTokenKey,
   sessionUserKey,
   sortVisitors,
   trimName,
@@ -75,6 +76,8 @@ export function CollabCanvas() {
   const pendingCursorRef = useRef<{ x: number; y: number } | null>(null);
   const cursorTimerRef = useRef<ReturnType<typeof setTimeout> | null>(null);
   const lastSentAtRef = useRef(0);
+  // The server's proof of this tab's earlier connection, sent with each reconnect so that it may take its id back.
+  const resumeTokenRef = useRef<string | undefined>(undefined);
 
   useEffect(() => {
     selfRef.current = self;
@@ -109,7 +112,13 @@ export function CollabCanvas() {
     const connect = () => {
       // Protocol v2 batches a room's events per tick; a server that does not offer it answers in v1, which reads the same.
       const ws = new WebSocket(
-        createWebSocketUrl(selfRef.current, window.location.origin, process.env.NEXT_PUBLIC_WS_URL ?? "/server", roomFromLocation()),
+        createWebSocketUrl(
+          selfRef.current,
+          window.location.origin,
+          process.env.NEXT_PUBLIC_WS_URL ?? "/server",
+          roomFromLocation(),
+          resumeTokenRef.current ?? sessionStorage.getItem(sessionTokenKey) ?? undefined,
+        ),
         [v2Protocol],
       );
       socketRef.current = ws;
@@ -126,6 +135,18 @@ export function CollabCanvas() {
           return;
         }
         const messages = parseServerFrame(event.data);
+        const snapshot = messages?.find((message) => message.type === "snapshot");
+        if (snapshot) {
+          resumeTokenRef.current = snapshot.resumeToken;
+          if (snapshot.resumeToken) {
+            sessionStorage.setItem(sessionTokenKey, snapshot.resumeToken);
+          }
+          if (snapshot.selfId !== selfRef.current.id) {
+            // The id was live elsewhere without proof of this tab's earlier session: the server gave this tab its own.
+            setSelf((current) => ({ ...current, id: snapshot.selfId }));
+            return;
+          }
+        }
         if (messages) {
           setUsers((current) => messages.reduce((roster, message) => reducePresence(roster, message, selfRef.current.id), current));
         }

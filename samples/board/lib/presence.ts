@@ -10,7 +10,8 @@ export type PresenceUser = {
   updatedAt: number;
 };
 
-export type SnapshotMessage = { type: "snapshot"; selfId: string; users: PresenceUser[]; stateStore: string };
+/** `resumeToken` proves this connection's claim to `selfId` on a later one; servers that issue none omit it. */
+export type SnapshotMessage = { type: "snapshot"; selfId: string; users: PresenceUser[]; stateStore: string; resumeToken?: string };
 export type PresenceMessage = { type: "presence"; user: PresenceUser };
 export type CursorMessage = { type: "cursor"; user: PresenceUser };
 export type LeaveMessage = { type: "leave"; id: string };
@@ -21,6 +22,7 @@ export type Roster = Record<string, PresenceUser>;
 export const colors = ["#1e9df5", "#7b61ff", "#22c079", "#fb6e6e", "#f5a623", "#ff4fa3", "#14b8c4", "#5566ff"];
 export const names = ["Mira", "Kai", "Rin", "Avery", "Noor", "Sol", "Ira", "Jules"];
 export const sessionUserKey = "collab-session-user";
+export const sessionTokenKey = "collab-session-resume";
 export const maxNameLength = 28;
 export const cursorSendIntervalMs = 80;
 
@@ -79,7 +81,11 @@ export function parseServerMessage(raw: string): ServerMessage | null {
       if (users.some((user) => user === null)) {
         return null;
       }
-      return { type: "snapshot", selfId: data.selfId, users: users as PresenceUser[], stateStore: data.stateStore };
+      const snapshot: SnapshotMessage = { type: "snapshot", selfId: data.selfId, users: users as PresenceUser[], stateStore: data.stateStore };
+      if (isText(data.resumeToken)) {
+        snapshot.resumeToken = data.resumeToken;
+      }
+      return snapshot;
     }
     case "presence":
     case "cursor": {
@@ -140,6 +146,7 @@ export function createWebSocketUrl(
   origin: string,
   baseUrl: string = "/server",
   room?: string,
+  resumeToken?: string,
 ): string {
   const url = new URL(`${baseUrl.replace(/\/$/, "")}/ws`, origin);
   if (url.protocol === "https:") {
@@ -152,6 +159,9 @@ export function createWebSocketUrl(
   url.searchParams.set("color", user.color);
   if (room) {
     url.searchParams.set("room", room);
+  }
+  if (resumeToken) {
+    url.searchParams.set("resume", resumeToken);
   }
   return url.toString();
 }

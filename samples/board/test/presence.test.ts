@@ -21,6 +21,9 @@ describe("createWebSocketUrl", () => {
 
   it("uses wss on an https page", () => {
     expect(createWebSocketUrl(self, "https://board.example")).toMatch(/^wss:\/\/board\.example\/server\/ws\?/);
+    expect(createWebSocketUrl(self, "http://localhost:3000", "/server", "alpha", "tok_en-1")).toBe(
+      "ws://localhost:3000/server/ws?id=6f1c&name=Mira+Sol&color=%231e9df5&room=alpha&resume=tok_en-1",
+    );
   });
 
   it("honours a base URL such as NEXT_PUBLIC_WS_URL, with or without a trailing slash", () => {

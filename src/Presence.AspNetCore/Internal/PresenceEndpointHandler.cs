@@ -7,14 +7,21 @@ using Microsoft.Extensions.Options;
 namespace Presence.AspNetCore.Internal;
 
 /// <summary>Accepts a WebSocket, reads the join request from the query string and hands the connection to the engine.</summary>
+/// <remarks>
+/// What a client must pass before the upgrade, in order: a WebSocket request (400), an allowed origin (403), the
+/// per-address rate and cap (429), and a valid room name (400). See <c>docs/security.md</c>.
+/// </remarks>
 internal sealed partial class PresenceEndpointHandler(
     PresenceEngine engine,
     ReceiveGate gate,
     IOptions<PresenceOptions> options,
-    IOptions<WebSocketOptions> webSocketOptions,
+    IOptions<PresenceWebSocketOptions> webSocketOptions,
+    AddressLimits addressLimits,
     IHostApplicationLifetime lifetime,
     ILogger<PresenceEndpointHandler> logger)
 {
+    private readonly OriginPolicy _origins = new(webSocketOptions.Value.AllowedOrigins);
+
     public async Task HandleAsync(HttpContext context)
     {
         if (WebSocketHandshake.TryRead(context) is not { } handshake)
@@ -30,12 +37,39 @@ internal sealed partial class PresenceEndpointHandler(
             return;
         }
 
+        if (!_origins.Allows(context.Request))
+        {
+            Log.OriginRefused(logger, context.Request.Headers.Origin.ToString());
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await context.Response.WriteAsync("This origin may not connect.", context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        var admission = addressLimits.Admit(context.Connection.RemoteIpAddress);
+        if (admission.Refusal != AddressRefusal.None)
+        {
+            Log.AddressRefused(logger, context.Connection.RemoteIpAddress?.ToString(), admission.Refusal);
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            if (admission.RetryAfter > TimeSpan.Zero)
+            {
+                context.Response.Headers.RetryAfter = Math.Ceiling(admission.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            await context.Response.WriteAsync(
+                admission.Refusal == AddressRefusal.TooFast ? "Too many connections opened from this address; retry later." : "Too many connections open from this address.",
+                context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        using var lease = admission.Lease;
+
         // A client that offers the presence.v2 subprotocol gets batched ticks; any other speaks v1, the seed's protocol.
         var v2 = handshake.RequestedProtocols.Contains(PresenceProtocol.V2SubProtocol);
         var query = context.Request.Query;
         var request = new PresenceJoinRequest(query["id"], query["name"], query["color"], query["room"])
         {
             Version = v2 ? PresenceProtocolVersion.V2 : PresenceProtocolVersion.V1,
+            ResumeToken = query["resume"],
         };
         if (!PresenceRules.TryCleanRoom(request.Room, out _))
         {
@@ -51,7 +85,7 @@ internal sealed partial class PresenceEndpointHandler(
             webSocketOptions.Value,
             v2 ? gate : null).ConfigureAwait(false);
         using var socket = accepted.Socket;
-        using var transport = new WebSocketPresenceTransport(accepted, options.Value.MaximumMessageSize);
+        using var transport = new WebSocketPresenceTransport(accepted, options.Value.MaximumMessageSize, webSocketOptions.Value.IncompleteMessageTimeout);
         await engine.RunAsync(transport, request, lifetime.ApplicationStopping).ConfigureAwait(false);
     }
 
@@ -59,5 +93,11 @@ internal sealed partial class PresenceEndpointHandler(
     {
         [LoggerMessage(1, LogLevel.Debug, "Refused a presence connection: invalid room name.", EventName = "InvalidRoom")]
         public static partial void InvalidRoom(ILogger logger);
+
+        [LoggerMessage(2, LogLevel.Information, "Refused a presence connection from origin {Origin}: not allowed.", EventName = "OriginRefused")]
+        public static partial void OriginRefused(ILogger logger, string origin);
+
+        [LoggerMessage(3, LogLevel.Information, "Refused a presence connection from {Address}: {Refusal}.", EventName = "AddressRefused")]
+        public static partial void AddressRefused(ILogger logger, string? address, AddressRefusal refusal);
     }
 }

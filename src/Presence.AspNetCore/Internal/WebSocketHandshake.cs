@@ -66,9 +66,9 @@ internal sealed class WebSocketHandshake
     /// <summary>Answers the handshake and opens the socket.</summary>
     /// <param name="subProtocol">The subprotocol chosen among <see cref="RequestedProtocols"/>, if any.</param>
     /// <param name="offerCompression">Whether to accept a permessage-deflate offer.</param>
-    /// <param name="options">Keep-alive settings, as configured for ASP.NET Core's WebSockets.</param>
+    /// <param name="options">The endpoint's keep-alive settings.</param>
     /// <param name="gate">Where the socket's reads wait for the engine's tick, for a v2 client; <see langword="null"/> to read at once.</param>
-    public async Task<AcceptedWebSocket> AcceptAsync(string? subProtocol, bool offerCompression, WebSocketOptions options, ReceiveGate? gate)
+    public async Task<AcceptedWebSocket> AcceptAsync(string? subProtocol, bool offerCompression, PresenceWebSocketOptions options, ReceiveGate? gate)
     {
         var response = _context.Response.Headers;
         if (subProtocol is not null)

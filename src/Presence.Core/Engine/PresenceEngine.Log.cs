@@ -73,5 +73,14 @@ public sealed partial class PresenceEngine
 
         [LoggerMessage(22, LogLevel.Debug, "Aborting {ParticipantId} failed; the connection was torn down already.", EventName = "AbortFailed")]
         public static partial void AbortFailed(ILogger logger, string participantId, Exception exception);
+
+        [LoggerMessage(23, LogLevel.Information, "Refused {ParticipantId} in room {Room}: {Status}.", EventName = "JoinRefused")]
+        public static partial void JoinRefused(ILogger logger, string participantId, string room, PresenceCloseStatus status);
+
+        [LoggerMessage(24, LogLevel.Error, "Releasing the held messages of {ParticipantId} failed; the other connections' go on.", EventName = "ReleaseHeldFailed")]
+        public static partial void ReleaseHeldFailed(ILogger logger, string participantId, Exception exception);
+
+        [LoggerMessage(25, LogLevel.Information, "A connection asked for live participant {ParticipantId} in room {Room} without its resume token; it gets a fresh id.", EventName = "ClaimRefused")]
+        public static partial void ClaimRefused(ILogger logger, string participantId, string room);
     }
 }

@@ -6,9 +6,17 @@ namespace Presence;
 // orders what the roster and the others hear of it: its claim, its writes, its announcements and its release.
 public sealed partial class PresenceEngine
 {
-    internal async Task JoinAsync(PresenceConnection connection)
+    /// <summary>Joins the connection to its room, or closes it when the room or the instance is full.</summary>
+    /// <returns>False when it was refused.</returns>
+    internal async Task<bool> JoinAsync(PresenceConnection connection)
     {
-        var room = _rooms.Join(connection, out var replaced);
+        if (_rooms.Join(connection, out var replaced, out var refusal) is not { } room)
+        {
+            Log.JoinRefused(_logger, connection.Id, connection.RoomName, refusal!.Value);
+            connection.BeginClose(refusal.Value);
+            return false;
+        }
+
         if (replaced is not null)
         {
             // The newest connection wins: the old one is closed, and its late departure announces nothing.
@@ -25,7 +33,7 @@ public sealed partial class PresenceEngine
         // A connection replaced while it joined stops here: it neither claims nor announces its stale participant.
         if (!TryClaim(connection, out var claim))
         {
-            return;
+            return true;
         }
 
         await claim.ConfigureAwait(false);
@@ -49,6 +57,7 @@ public sealed partial class PresenceEngine
         // Broadcasts that reached this connection while it joined wait behind the snapshot.
         connection.Outbox.Start(new PresenceFrame(SnapshotFrame(connection, users)));
         AnnouncePresence(connection, toSelf: false);
+        return true;
     }
 
     // How long a join waits for the store in all (its subscription, departures in flight, the roster's snapshot), and
@@ -112,6 +121,13 @@ public sealed partial class PresenceEngine
         }
 
         var room = departure.Room;
+
+        // A move announced from the tick (one held for a token) saw the connection as a member under its gate: once
+        // through the gate, every such move is in the batch, and the flush below sends it before the departure.
+        lock (connection.Gate)
+        {
+        }
+
         _departures.Begin(room.Name, connection.Id);
         try
         {

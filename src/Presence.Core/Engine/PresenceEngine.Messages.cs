@@ -63,20 +63,10 @@ public sealed partial class PresenceEngine
             var color = PresenceRules.CleanColor(message.Color, current.Color);
             var user = current with { Name = name, Color = color, UpdatedAt = Now() };
             connection.Update(user, textChanged: name != current.Name || color != current.Color);
-
-            // Written before it is announced, so that whoever reads the roster after hearing of it sees the new name.
-            if (!TryWrite(connection, out var write))
+            if (AdmitHello(connection))
             {
-                return;
+                await WriteAndAnnounceAsync(connection).ConfigureAwait(false);
             }
-
-            if (await write.ConfigureAwait(false) == RosterWrite.TakenOver)
-            {
-                await SupersedeElsewhereAsync(connection).ConfigureAwait(false);
-                return;
-            }
-
-            AnnouncePresence(connection, toSelf: true);
         }
         else
         {
@@ -87,10 +77,50 @@ public sealed partial class PresenceEngine
                 UpdatedAt = Now(),
             };
             connection.Update(user, textChanged: false);
-
-            var cursor = FrameEncoder.Cursor(connection.Text, user);
-            Announce(room, cursor, connection.Id, isCursor: true, skip: connection);
-            SchedulePersistence(connection);
+            if (AdmitCursor(connection))
+            {
+                AnnounceCursor(connection);
+            }
         }
+    }
+
+    /// <summary>
+    /// Writes the participant as it is now, then tells the room (and the sender, as the seed does): written first, so
+    /// that whoever reads the roster after hearing of it sees the new name.
+    /// </summary>
+    private async ValueTask WriteAndAnnounceAsync(PresenceConnection connection)
+    {
+        if (!TryWrite(connection, out var write))
+        {
+            return;
+        }
+
+        if (await write.ConfigureAwait(false) == RosterWrite.TakenOver)
+        {
+            await SupersedeElsewhereAsync(connection).ConfigureAwait(false);
+            return;
+        }
+
+        AnnouncePresence(connection, toSelf: true);
+    }
+
+    /// <summary>
+    /// Tells the room where the participant is now, unless the connection left: under its gate, which its departure
+    /// passes through before its last flush, so that no move follows the departure.
+    /// </summary>
+    private void AnnounceCursor(PresenceConnection connection)
+    {
+        lock (connection.Gate)
+        {
+            if (!connection.IsMember || connection.Room is not { } room)
+            {
+                return;
+            }
+
+            var cursor = FrameEncoder.Cursor(connection.Text, connection.User);
+            Announce(room, cursor, connection.Id, isCursor: true, skip: connection);
+        }
+
+        SchedulePersistence(connection);
     }
 }

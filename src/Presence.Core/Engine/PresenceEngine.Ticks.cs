@@ -38,7 +38,10 @@ public sealed partial class PresenceEngine
 
     private byte[] SnapshotFrame(PresenceConnection connection, IReadOnlyList<PresenceUser> users)
     {
-        var snapshot = FrameEncoder.Message(new SnapshotMessage(connection.Id, users, _roster.Label));
+        // Issued afresh with every snapshot: one sent after the store returned carries a token under the shared secret,
+        // where the join's may have had only this instance's.
+        var token = _resumeTokens.Issue(_resumeTokens.CurrentKey, connection.Id);
+        var snapshot = FrameEncoder.Message(new SnapshotMessage(connection.Id, users, _roster.Label) { ResumeToken = token });
         return connection.Version == PresenceProtocolVersion.V2 ? RoomBatch.Frame(snapshot) : snapshot;
     }
 
@@ -55,6 +58,7 @@ public sealed partial class PresenceEngine
                     await StartTickAsync(listener).ConfigureAwait(false);
                 }
 
+                ReleaseHeld();
                 foreach (var room in _rooms.Rooms)
                 {
                     await FlushAsync(room).ConfigureAwait(false);

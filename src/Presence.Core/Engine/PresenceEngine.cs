@@ -27,8 +27,9 @@ public sealed partial class PresenceEngine : IAsyncDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly PresenceMetrics _metrics;
-    private readonly RoomDirectory _rooms = new();
+    private readonly RoomDirectory _rooms;
     private readonly Departures _departures = new();
+    private readonly ResumeTokens _resumeTokens;
 
     // Sessions tell this engine's claims from every other's, in one process or many.
     private readonly string _sessionPrefix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)) + "-";
@@ -60,6 +61,8 @@ public sealed partial class PresenceEngine : IAsyncDisposable
         _storeHealth = roster as IPresenceStoreHealth ?? backplane as IPresenceStoreHealth;
         _tickListeners = [.. tickListeners ?? []];
         _options = options.Value;
+        _rooms = new RoomDirectory(_options.MaxRooms, _options.MaxParticipantsPerRoom);
+        _resumeTokens = new ResumeTokens(roster as IPresenceSharedSecret, timeProvider);
         _timeProvider = timeProvider;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _metrics = new PresenceMetrics(meterFactory);
@@ -91,6 +94,8 @@ public sealed partial class PresenceEngine : IAsyncDisposable
             return;
         }
 
+        var key = await _resumeTokens.GetKeyAsync(JoinStoreWait).ConfigureAwait(false);
+        request = await AdmitIdentityAsync(request, roomName, key).ConfigureAwait(false);
         var connection = CreateConnection(transport, request, roomName);
         Interlocked.Increment(ref _connectionCount);
         _metrics.ConnectionOpened();
@@ -99,9 +104,11 @@ public sealed partial class PresenceEngine : IAsyncDisposable
         {
             await using (cancellationToken.UnsafeRegister(static state => ((PresenceConnection)state!).BeginClose(PresenceCloseStatus.GoingAway), connection))
             {
-                await JoinAsync(connection).ConfigureAwait(false);
-                Log.Joined(_logger, connection.Id, roomName);
-                await ReceiveAsync(connection).ConfigureAwait(false);
+                if (await JoinAsync(connection).ConfigureAwait(false))
+                {
+                    Log.Joined(_logger, connection.Id, roomName);
+                    await ReceiveAsync(connection).ConfigureAwait(false);
+                }
             }
         }
         finally

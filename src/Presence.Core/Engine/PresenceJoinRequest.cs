@@ -13,4 +13,11 @@ public sealed record PresenceJoinRequest(string? Id, string? Name, string? Color
     /// <summary>Gets the protocol the client speaks; the WebSocket transport reads it from the subprotocol.</summary>
     /// <value><see cref="PresenceProtocolVersion.V1"/>.</value>
     public PresenceProtocolVersion Version { get; init; } = PresenceProtocolVersion.V1;
+
+    /// <summary>
+    /// Gets the resume token of the client's earlier connection (<see cref="SnapshotMessage.ResumeToken"/>), which
+    /// lets it take back an id that is live or in its reconnect grace window; the WebSocket transport reads it from
+    /// <c>?resume=</c>.
+    /// </summary>
+    public string? ResumeToken { get; init; }
 }

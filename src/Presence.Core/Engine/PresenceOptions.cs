@@ -80,4 +80,49 @@ public sealed class PresenceOptions
     /// <value>1 second.</value>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan ResyncDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Gets or sets how many participants one room may have on this instance. A connection past it is closed with
+    /// <see cref="PresenceCloseStatus.RoomFull"/> (4005, <c>ROOM_FULL</c>) before it joins; a reconnect of a member
+    /// takes the place it held.
+    /// </summary>
+    /// <value>256: far more cursors than anyone can follow on one board.</value>
+    [Range(1, 1_000_000)]
+    public int MaxParticipantsPerRoom { get; set; } = 256;
+
+    /// <summary>
+    /// Gets or sets how many rooms this instance serves at once. A connection to a further room is closed with
+    /// <see cref="PresenceCloseStatus.ServerFull"/> (4001, <c>SERVER_FULL</c>) before it joins.
+    /// </summary>
+    /// <value>10,000.</value>
+    [Range(1, 10_000_000)]
+    public int MaxRooms { get; set; } = 10_000;
+
+    /// <summary>
+    /// Gets or sets how many cursor moves per second one connection may have relayed, on average. Past it (and the
+    /// burst of <see cref="CursorBurst"/>) its moves are coalesced: the latest position waits in the sender's own
+    /// connection and goes out on a later tick; nothing is queued one by one, for anyone.
+    /// </summary>
+    /// <value>30: more than twice the board's 12.5 moves per second.</value>
+    [Range(0.1, 100_000)]
+    public double CursorsPerSecond { get; set; } = 30;
+
+    /// <summary>Gets or sets how many cursor moves one connection may send at once before <see cref="CursorsPerSecond"/> applies.</summary>
+    /// <value>30.</value>
+    [Range(1, 100_000)]
+    public int CursorBurst { get; set; } = 30;
+
+    /// <summary>
+    /// Gets or sets how many <c>hello</c> messages (renames, colour changes) per second one connection may have
+    /// written to the store and relayed. Past it (and <see cref="HelloBurst"/>) the latest name and colour wait in the
+    /// sender's connection and go out on a later tick, in protocol v1 and v2 alike.
+    /// </summary>
+    /// <value>2.</value>
+    [Range(0.01, 10_000)]
+    public double HellosPerSecond { get; set; } = 2;
+
+    /// <summary>Gets or sets how many <c>hello</c> messages one connection may send at once before <see cref="HellosPerSecond"/> applies.</summary>
+    /// <value>5: a board sends one on joining and one per rename.</value>
+    [Range(1, 10_000)]
+    public int HelloBurst { get; set; } = 5;
 }

@@ -12,6 +12,11 @@ internal static class PresenceBatchReader
     public static bool TryForEach<TState>(ReadOnlyMemory<byte> payload, TState state, Action<TState, ReadOnlySpan<byte>> onElement)
     {
         List<Range>? elements = null;
+        if (!JsonShape.IsWellFormed(payload.Span))
+        {
+            return false;
+        }
+
         try
         {
             var reader = new Utf8JsonReader(payload.Span);

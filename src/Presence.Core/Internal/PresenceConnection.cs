@@ -12,6 +12,8 @@ internal sealed class PresenceConnection : IDisposable
     private Task _close = Task.CompletedTask;
     private ITimer? _abortTimer;
     private bool _isMember;
+    private TokenBucket _cursors;
+    private TokenBucket _hellos;
 
     public PresenceConnection(
         PresenceEngine engine,
@@ -89,6 +91,24 @@ internal sealed class PresenceConnection : IDisposable
 
         Volatile.Write(ref _user, user);
     }
+
+    /// <summary>Gets the lock of the connection's rates: its buckets and what it holds back.</summary>
+    public Lock RateGate { get; } = new();
+
+    /// <summary>Gets or sets a value telling whether a cursor move waits for a token (under <see cref="RateGate"/>).</summary>
+    public bool CursorHeld { get; set; }
+
+    /// <summary>Gets or sets a value telling whether a <c>hello</c> waits for a token (under <see cref="RateGate"/>).</summary>
+    public bool HelloHeld { get; set; }
+
+    /// <summary>Gets or sets a value telling whether the connection is in the engine's queue of held messages (under <see cref="RateGate"/>).</summary>
+    public bool HeldQueued { get; set; }
+
+    /// <summary>Gets the cursor bucket (under <see cref="RateGate"/>).</summary>
+    public ref TokenBucket Cursors => ref _cursors;
+
+    /// <summary>Gets the hello bucket (under <see cref="RateGate"/>).</summary>
+    public ref TokenBucket Hellos => ref _hellos;
 
     /// <summary>Marks the participant for the next throttled write; true when it was not marked yet.</summary>
     public bool TryMarkForPersistence() => Interlocked.Exchange(ref _persistPending, 1) == 0;

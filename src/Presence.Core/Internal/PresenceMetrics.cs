@@ -13,6 +13,7 @@ internal sealed class PresenceMetrics : IDisposable
     private readonly Counter<long> _messagesIgnored;
     private readonly Counter<long> _framesDropped;
     private readonly Counter<long> _slowConsumers;
+    private readonly Counter<long> _claimsRefused;
 
     public PresenceMetrics(IMeterFactory? meterFactory)
     {
@@ -22,6 +23,7 @@ internal sealed class PresenceMetrics : IDisposable
         _messagesIgnored = _meter.CreateCounter<long>("presence.messages.ignored", "{message}", "Client messages ignored: invalid JSON, unknown type, binary or empty.");
         _framesDropped = _meter.CreateCounter<long>("presence.frames.dropped", "{frame}", "Cursor updates a slow client's full outbox dropped because a newer position of the same participant followed them.");
         _slowConsumers = _meter.CreateCounter<long>("presence.connections.slow", "{connection}", "Connections aborted because the client read too slowly.");
+        _claimsRefused = _meter.CreateCounter<long>("presence.claims.refused", "{connection}", "Connections that asked for a live participant id without its resume token, and got a fresh id.");
     }
 
     public void ConnectionOpened() => _connections.Add(1);
@@ -35,6 +37,8 @@ internal sealed class PresenceMetrics : IDisposable
     public void PositionsSuperseded(long count) => _framesDropped.Add(count);
 
     public void SlowConsumer() => _slowConsumers.Add(1);
+
+    public void ClaimRefused() => _claimsRefused.Add(1);
 
     public void Dispose() => _meter.Dispose();
 }

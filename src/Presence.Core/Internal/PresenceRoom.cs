@@ -146,6 +146,10 @@ internal sealed class PresenceRoom
 
     internal bool IsEmptyLocked => _byId.Count == 0;
 
+    /// <summary>Tells whether the connection would be a new member (no member has its id) in a room of this many already.</summary>
+    internal bool WouldExceedLocked(PresenceConnection connection, int maximum) =>
+        _byId.Count >= maximum && !_byId.ContainsKey(connection.Id);
+
     internal PresenceConnection? FindLocked(string id) => _byId.GetValueOrDefault(id);
 
     internal void RetireLocked()

@@ -19,6 +19,16 @@ internal sealed class RoomDirectory
     // Read without a lock by the ticks and the maintenance loop; changed only under the stripes.
     private readonly ConcurrentDictionary<string, PresenceRoom> _rooms = new(StringComparer.Ordinal);
     private readonly Lock[] _stripes = [.. Enumerable.Range(0, StripeCount).Select(static _ => new Lock())];
+    private readonly int _maximumRooms;
+    private readonly int _maximumMembers;
+    private int _roomCount;
+
+    /// <summary>Creates a directory of at most <paramref name="maximumRooms"/> rooms of <paramref name="maximumMembers"/> members each.</summary>
+    public RoomDirectory(int maximumRooms = int.MaxValue, int maximumMembers = int.MaxValue)
+    {
+        _maximumRooms = maximumRooms;
+        _maximumMembers = maximumMembers;
+    }
 
     /// <summary>Gets the live rooms, as of now.</summary>
     public ICollection<PresenceRoom> Rooms => _rooms.Values;
@@ -30,14 +40,33 @@ internal sealed class RoomDirectory
     /// Makes the connection its room's member, creating the room if it has none. A member with the same id is replaced
     /// and returned in <paramref name="replaced"/>: it is no longer a member.
     /// </summary>
-    public PresenceRoom Join(PresenceConnection connection, out PresenceConnection? replaced)
+    /// <remarks>
+    /// A connection that would make a room too big, or a room too many, joins nothing: <see langword="null"/>, with
+    /// why in <paramref name="refusal"/>. A newer connection of a member is never refused: it takes a place already held.
+    /// </remarks>
+    public PresenceRoom? Join(PresenceConnection connection, out PresenceConnection? replaced, out PresenceCloseStatus? refusal)
     {
+        replaced = null;
+        refusal = null;
         lock (StripeOf(connection.RoomName))
         {
             if (!_rooms.TryGetValue(connection.RoomName, out var room))
             {
+                // Counted before the room exists, so that concurrent first joins on other stripes never overshoot.
+                if (Interlocked.Increment(ref _roomCount) > _maximumRooms)
+                {
+                    Interlocked.Decrement(ref _roomCount);
+                    refusal = PresenceCloseStatus.ServerFull;
+                    return null;
+                }
+
                 room = new PresenceRoom(connection.RoomName);
                 _rooms[connection.RoomName] = room;
+            }
+            else if (room.WouldExceedLocked(connection, _maximumMembers))
+            {
+                refusal = PresenceCloseStatus.RoomFull;
+                return null;
             }
 
             connection.Room = room;
@@ -70,7 +99,11 @@ internal sealed class RoomDirectory
                 return new Departure(room, RoomRetired: false);
             }
 
-            _rooms.TryRemove(new KeyValuePair<string, PresenceRoom>(room.Name, room));
+            if (_rooms.TryRemove(new KeyValuePair<string, PresenceRoom>(room.Name, room)))
+            {
+                Interlocked.Decrement(ref _roomCount);
+            }
+
             room.RetireLocked();
             return new Departure(room, RoomRetired: true);
         }

@@ -11,15 +11,19 @@ public static partial class PresenceProtocol
     /// <param name="input">One whole message, in UTF-8.</param>
     /// <param name="message">The message when the result is <see langword="true"/>.</param>
     /// <returns><see langword="false"/> when the input is not a client message.</returns>
-    public static bool TryParseClientMessage(in ReadOnlySequence<byte> input, out ClientMessage message)
-    {
-        var reader = new Utf8JsonReader(input);
-        return TryReadClientMessage(ref reader, out message);
-    }
+    public static bool TryParseClientMessage(in ReadOnlySequence<byte> input, out ClientMessage message) =>
+        input.IsSingleSegment ? TryParseClientMessage(input.FirstSpan, out message) : TryParseClientMessage(input.ToArray(), out message);
 
     /// <inheritdoc cref="TryParseClientMessage(in ReadOnlySequence{byte}, out ClientMessage)"/>
     public static bool TryParseClientMessage(ReadOnlySpan<byte> input, out ClientMessage message)
     {
+        // Malformed input is refused before the reader, which would throw for it: clients send garbage at will.
+        if (!JsonShape.IsWellFormed(input))
+        {
+            message = default;
+            return false;
+        }
+
         var reader = new Utf8JsonReader(input);
         return TryReadClientMessage(ref reader, out message);
     }
@@ -28,15 +32,18 @@ public static partial class PresenceProtocol
     /// <param name="input">One whole message, in UTF-8.</param>
     /// <param name="message">The message when the result is <see langword="true"/>.</param>
     /// <returns><see langword="false"/> when the input is not a server message.</returns>
-    public static bool TryParseServerMessage(in ReadOnlySequence<byte> input, [NotNullWhen(true)] out ServerMessage? message)
-    {
-        var reader = new Utf8JsonReader(input);
-        return TryReadServerMessage(ref reader, out message);
-    }
+    public static bool TryParseServerMessage(in ReadOnlySequence<byte> input, [NotNullWhen(true)] out ServerMessage? message) =>
+        input.IsSingleSegment ? TryParseServerMessage(input.FirstSpan, out message) : TryParseServerMessage(input.ToArray(), out message);
 
     /// <inheritdoc cref="TryParseServerMessage(in ReadOnlySequence{byte}, out ServerMessage)"/>
     public static bool TryParseServerMessage(ReadOnlySpan<byte> input, [NotNullWhen(true)] out ServerMessage? message)
     {
+        if (!JsonShape.IsWellFormed(input))
+        {
+            message = null;
+            return false;
+        }
+
         var reader = new Utf8JsonReader(input);
         return TryReadServerMessage(ref reader, out message);
     }
@@ -80,6 +87,11 @@ public static partial class PresenceProtocol
     public static bool TryParseUser(ReadOnlySpan<byte> input, [NotNullWhen(true)] out PresenceUser? user)
     {
         user = null;
+        if (!JsonShape.IsWellFormed(input))
+        {
+            return false;
+        }
+
         try
         {
             var reader = new Utf8JsonReader(input);
@@ -180,7 +192,7 @@ public static partial class PresenceProtocol
             }
 
             ServerMessageType? type = null;
-            string? selfId = null, stateStore = null, id = null;
+            string? selfId = null, stateStore = null, id = null, resumeToken = null;
             PresenceUser? user = null;
             List<PresenceUser>? users = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -215,6 +227,11 @@ public static partial class PresenceProtocol
                     reader.Read();
                     id = ReadStringOrNull(ref reader);
                 }
+                else if (reader.ValueTextEquals(ProtocolNames.ResumeToken.EncodedUtf8Bytes))
+                {
+                    reader.Read();
+                    resumeToken = ReadStringOrNull(ref reader);
+                }
                 else
                 {
                     reader.Read();
@@ -231,7 +248,7 @@ public static partial class PresenceProtocol
             message = type switch
             {
                 ServerMessageType.Snapshot when selfId is not null && users is not null && stateStore is not null
-                    => new SnapshotMessage(selfId, users, stateStore),
+                    => new SnapshotMessage(selfId, users, stateStore) { ResumeToken = resumeToken },
                 ServerMessageType.Presence when user is not null => new PresenceMessage(user),
                 ServerMessageType.Cursor when user is not null => new CursorMessage(user),
                 ServerMessageType.Leave when id is not null => new LeaveMessage(id),

@@ -89,6 +89,11 @@ public static partial class PresenceProtocol
 
                 writer.WriteEndArray();
                 writer.WriteString(ProtocolNames.StateStore, snapshot.StateStore);
+                if (snapshot.ResumeToken is { } token)
+                {
+                    writer.WriteString(ProtocolNames.ResumeToken, token);
+                }
+
                 break;
             case PresenceMessage presence:
                 writer.WriteString(ProtocolNames.Type, ProtocolNames.PresenceType);

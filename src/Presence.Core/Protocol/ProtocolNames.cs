@@ -15,6 +15,7 @@ internal static class ProtocolNames
     public static readonly JsonEncodedText Users = JsonEncodedText.Encode("users");
     public static readonly JsonEncodedText SelfId = JsonEncodedText.Encode("selfId");
     public static readonly JsonEncodedText StateStore = JsonEncodedText.Encode("stateStore");
+    public static readonly JsonEncodedText ResumeToken = JsonEncodedText.Encode("resumeToken");
     public static readonly JsonEncodedText UpdatedAt = JsonEncodedText.Encode("updatedAt");
 
     public static readonly JsonEncodedText HelloType = JsonEncodedText.Encode("hello");

@@ -9,11 +9,19 @@ public sealed record SnapshotMessage(string SelfId, IReadOnlyList<PresenceUser> 
     /// <inheritdoc />
     public override ServerMessageType Type => ServerMessageType.Snapshot;
 
+    /// <summary>
+    /// Gets the secret that proves this connection's claim to <see cref="SelfId"/>: a client that reconnects with it
+    /// (<c>?resume=</c>) may take its id back while the id is still live or in its reconnect grace window; one that
+    /// does not gets a fresh id. Clients that know nothing of it ignore it. Keep it as private as a session cookie.
+    /// </summary>
+    public string? ResumeToken { get; init; }
+
     /// <inheritdoc />
     public bool Equals(SnapshotMessage? other) =>
         other is not null
         && SelfId == other.SelfId
         && StateStore == other.StateStore
+        && ResumeToken == other.ResumeToken
         && Users.SequenceEqual(other.Users);
 
     /// <inheritdoc />

@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 
 namespace Presence;
 
@@ -25,9 +27,10 @@ public static class PresenceRules
     public const string DefaultColor = "#2563eb";
 
     /// <summary>
-    /// Cleans a display name: removes control characters (Unicode category Cc), bidirectional formatting
-    /// characters, invisible spaces and unpaired surrogates; trims white space; caps the result at
-    /// <see cref="MaxNameLength"/> code units without splitting a surrogate pair.
+    /// Cleans a display name: removes control characters (Unicode category Cc), bidirectional controls (every
+    /// Bidi_Control character), invisible spaces and unpaired surrogates; trims white space; caps the result at
+    /// <see cref="MaxNameLength"/> code units without splitting a surrogate pair. A name that would render blank
+    /// (<see cref="RendersBlank"/>) becomes <paramref name="fallback"/>.
     /// </summary>
     /// <param name="value">The name as received.</param>
     /// <param name="fallback">What to return when nothing is left.</param>
@@ -46,7 +49,33 @@ public static class PresenceRules
             cleaned = cleaned[..cut].TrimEnd();
         }
 
-        return cleaned.Length == 0 ? fallback : cleaned;
+        return RendersBlank(cleaned) ? fallback : cleaned;
+    }
+
+    /// <summary>
+    /// Tells whether a name would show as nothing: only white space, format characters (soft hyphens, invisible
+    /// operators, tags, joiners), combining marks with nothing to combine with (variation selectors, the grapheme
+    /// joiner), and the letters and symbols that render blank (the Hangul fillers, the blank Braille pattern).
+    /// </summary>
+    /// <param name="value">The name.</param>
+    /// <returns><see langword="true"/> when nothing of it would be seen.</returns>
+    public static bool RendersBlank(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        foreach (var rune in value.EnumerateRunes())
+        {
+            if (Rune.IsWhiteSpace(rune) || rune.Value is 0x115F or 0x1160 or 0x3164 or 0xFFA0 or 0x2800)
+            {
+                continue;
+            }
+
+            if (Rune.GetUnicodeCategory(rune) is not (UnicodeCategory.Format or UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Cleans a colour: the trimmed value when it is <c>#rrggbb</c> (hex digits of either case), otherwise <paramref name="fallback"/>.</summary>
@@ -243,11 +272,12 @@ public static class PresenceRules
         return 1;
     }
 
-    // Bidirectional overrides and invisible spaces let a name disguise itself or others. The zero-width
-    // joiner (U+200D) and non-joiner (U+200C) stay: emoji sequences and several scripts need them.
+    // Bidirectional controls (every Bidi_Control character) and invisible spaces let a name disguise itself or
+    // others. The zero-width joiner (U+200D) and non-joiner (U+200C) stay: emoji sequences and several scripts need
+    // them.
     private static bool IsInvisibleFormat(char c) => c switch
     {
-        '\u200B' or '\u200E' or '\u200F' or '\u2060' or '\uFEFF' => true,
+        '\u061C' or '\u200B' or '\u200E' or '\u200F' or '\u2060' or '\uFEFF' => true,
         >= '\u202A' and <= '\u202E' => true,
         >= '\u2066' and <= '\u2069' => true,
         _ => false,

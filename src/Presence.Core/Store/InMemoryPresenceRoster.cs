@@ -7,8 +7,11 @@ namespace Presence;
 /// for <see cref="InMemoryPresenceRosterOptions.StaleAfter"/>. It announces no departures, since no other instance is
 /// there to hear them. Several engines in one process may share it.
 /// </summary>
-public sealed class InMemoryPresenceRoster : IPresenceRoster
+public sealed class InMemoryPresenceRoster : IPresenceRoster, IPresenceSharedSecret
 {
+    // Engines that share this roster (in one process) share the key of their resume tokens too.
+    private readonly byte[] _secret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+
     // A room and its emptiness change together under its stripe's lock, so that a write never lands in a room that is
     // being forgotten, and nothing here ever retries.
     private const int StripeCount = 32;
@@ -16,6 +19,9 @@ public sealed class InMemoryPresenceRoster : IPresenceRoster
     private readonly Stripe[] _stripes = new Stripe[StripeCount];
     private readonly TimeProvider _timeProvider;
     private readonly long _staleTicks;
+
+    /// <inheritdoc />
+    public ValueTask<byte[]?> GetSharedSecretAsync(CancellationToken cancellationToken = default) => new(_secret);
 
     /// <summary>Creates a roster with the default settings and the system clock.</summary>
     public InMemoryPresenceRoster()

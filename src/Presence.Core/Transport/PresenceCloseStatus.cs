@@ -20,4 +20,13 @@ public enum PresenceCloseStatus
 
     /// <summary>4000: a newer connection with the same participant id took this one's place. Do not reconnect blindly.</summary>
     Replaced = 4000,
+
+    /// <summary>
+    /// 4001: this server instance serves as many rooms as it may (<see cref="PresenceOptions.MaxRooms"/>). Retry later,
+    /// or elsewhere.
+    /// </summary>
+    ServerFull = 4001,
+
+    /// <summary>4005: the room has as many participants as it may (<see cref="PresenceOptions.MaxParticipantsPerRoom"/>).</summary>
+    RoomFull = 4005,
 }

@@ -48,6 +48,9 @@ internal sealed class RedisKeys(string prefix, bool shardedChannels, bool seedLa
 
     public RedisKey Instances => $"{prefix}:instances";
 
+    /// <summary>Gets the key of the secret every instance signs resume tokens with.</summary>
+    public RedisKey ResumeSecret => $"{prefix}:resume-secret";
+
     public RedisKey Liveness(string instance) => $"{prefix}:instance:{instance}";
 
     public RedisKey InstanceRooms(string instance) => $"{prefix}:instance:{instance}:rooms";

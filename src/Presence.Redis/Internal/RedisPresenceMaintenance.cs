@@ -69,6 +69,7 @@ internal sealed partial class RedisPresenceMaintenance(
         await db.StringSetAsync(keys.Liveness(redis.InstanceId), 1, redis.Options.CrashCleanupTimeout / 2).ConfigureAwait(false);
         await db.SortedSetAddAsync(keys.Instances, redis.InstanceId, redis.Now()).ConfigureAwait(false);
         redis.Beaten(outages);
+        await roster.RestoreSharedSecretAsync().ConfigureAwait(false);
     }
 
     private async Task SweepAsync()

@@ -16,8 +16,57 @@ namespace Presence.Redis.Internal;
 /// local members alone. Every command is issued before the method returns, so that one participant's writes reach
 /// Redis in the order they were made.
 /// </remarks>
-internal sealed class RedisPresenceRoster(RedisConnection redis) : IPresenceRoster, IPresenceStoreHealth
+internal sealed class RedisPresenceRoster(RedisConnection redis) : IPresenceRoster, IPresenceStoreHealth, IPresenceSharedSecret
 {
+    private byte[]? _secret;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The first instance to ask sets it (<c>SET NX</c>) and every other reads that one. Once known it is kept here:
+    /// should Redis restart empty, the heartbeat puts it back (<see cref="RestoreSharedSecretAsync"/>), so that
+    /// instances started later agree with those that knew it.
+    /// </remarks>
+    public async ValueTask<byte[]?> GetSharedSecretAsync(CancellationToken cancellationToken = default)
+    {
+        if (Volatile.Read(ref _secret) is { } known)
+        {
+            return known;
+        }
+
+        if (!redis.TryGetReady(out var connection, out var keys))
+        {
+            return null;
+        }
+
+        var db = connection.GetDatabase();
+        await db.StringSetAsync(keys.ResumeSecret, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), when: When.NotExists).ConfigureAwait(false);
+        var value = await db.StringGetAsync(keys.ResumeSecret).ConfigureAwait(false);
+        if (value.IsNull || ((byte[])value!).Length < 32)
+        {
+            return null;
+        }
+
+        return Interlocked.CompareExchange(ref _secret, (byte[])value!, null) ?? (byte[])value!;
+    }
+
+    /// <summary>
+    /// Writes the secret back if Redis lost it (a restart); when another instance put back or made another first,
+    /// this one takes that, so that every instance soon signs with the same again.
+    /// </summary>
+    public async Task RestoreSharedSecretAsync()
+    {
+        if (Volatile.Read(ref _secret) is { } known && redis.TryGetReady(out var connection, out var keys))
+        {
+            var db = connection.GetDatabase();
+            await db.StringSetAsync(keys.ResumeSecret, known, when: When.NotExists).ConfigureAwait(false);
+            var stored = await db.StringGetAsync(keys.ResumeSecret).ConfigureAwait(false);
+            if (!stored.IsNull && ((byte[])stored!).Length >= 32)
+            {
+                Volatile.Write(ref _secret, (byte[])stored!);
+            }
+        }
+    }
+
     private readonly ConcurrentDictionary<(string Room, string Id, string Session), byte> _pendingReleases = new();
 
     public string Label => "redis";

@@ -56,16 +56,16 @@ public sealed class PresenceEngineTests
         await watcher.WaitForAsync<SnapshotMessage>();
         var joinWrites = store.WritesOf("mover");
 
-        for (var i = 1; i <= 50; i++)
+        for (var i = 1; i <= 25; i++)
         {
             await mover.SendCursorAsync(i / 100.0, 0.5);
         }
 
-        await watcher.WaitForAsync<CursorMessage>(c => c.User.X == 0.5);
+        await watcher.WaitForAsync<CursorMessage>(c => c.User.X == 0.25);
         Assert.Equal(joinWrites, store.WritesOf("mover"));
 
         _time.Advance(host.Options.CursorPersistInterval);
-        await Eventually.HoldsAsync(async () => (await store.SnapshotAsync(Room)).Any(u => u.Id == "mover" && u.X == 0.5));
+        await Eventually.HoldsAsync(async () => (await store.SnapshotAsync(Room)).Any(u => u.Id == "mover" && u.X == 0.25));
         Assert.Equal(joinWrites + 1, store.WritesOf("mover"));
 
         _time.Advance(host.Options.CursorPersistInterval);

@@ -39,6 +39,8 @@ public sealed class PresenceRulesProperties
             && !cleaned.Any(char.IsControl)
             && cleaned == cleaned.Trim()
             && HasNoUnpairedSurrogate(cleaned)
+            && !cleaned.Any(c => c is '\u061C' or '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069'))
+            && !PresenceRules.RendersBlank(cleaned)
             && PresenceRules.CleanName(cleaned, PresenceRules.DefaultName) == cleaned;
     }
 

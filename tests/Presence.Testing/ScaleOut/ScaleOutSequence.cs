@@ -52,6 +52,8 @@ public sealed class ScaleOutSequence
     /// <summary>Runs the sequence; throws, naming the seed and the steps, when an invariant does not hold.</summary>
     public async Task RunAsync()
     {
+        // Each sequence's people are its own: no token of another sequence (or fleet) speaks for them.
+        ResumeTokenJar.BeginScope();
         try
         {
             for (var step = 0; step < _steps; step++)
