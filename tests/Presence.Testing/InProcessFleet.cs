@@ -88,8 +88,8 @@ public sealed class InProcessFleet
         public ValueTask<IReadOnlyList<PresenceUser>> SnapshotAsync(string room, CancellationToken cancellationToken = default) =>
             _fleet.Roster.SnapshotAsync(room, cancellationToken);
 
-        public ValueTask<byte[]?> GetSharedSecretAsync(CancellationToken cancellationToken = default) =>
-            _fleet.Roster.GetSharedSecretAsync(cancellationToken);
+        public ValueTask<IReadOnlyList<byte[]>?> GetSharedSecretsAsync(CancellationToken cancellationToken = default) =>
+            _fleet.Roster.GetSharedSecretsAsync(cancellationToken);
 
         public ValueTask ClaimAsync(string room, PresenceUser user, string session, CancellationToken cancellationToken = default)
         {

@@ -68,6 +68,13 @@ public sealed partial class PresenceEngine
         {
             try
             {
+                // The shared secret as the roster knows it now, so that the snapshots sent without a join (after an
+                // outage) carry tokens every instance accepts.
+                if (await _resumeTokens.GetKeyAsync(_options.CursorPersistInterval).ConfigureAwait(false) is not null)
+                {
+                    ReissueProvisionalTokens();
+                }
+
                 var writes = new List<(PresenceConnection Connection, ValueTask<RosterWrite> Write)>();
                 PersistMoved(writes);
                 if (_timeProvider.GetElapsedTime(lastRefresh) >= _options.RefreshInterval)
@@ -94,6 +101,23 @@ public sealed partial class PresenceEngine
             }
 
             Volatile.Write(ref _lastMaintenance, _timeProvider.GetTimestamp());
+        }
+    }
+
+    // A client whose token was signed while the shared secret was not known could take its id back only here: a fresh
+    // snapshot (which a client applies as it applies any) brings it a token every instance accepts.
+    private void ReissueProvisionalTokens()
+    {
+        foreach (var room in _rooms.Rooms)
+        {
+            foreach (var member in room.Members)
+            {
+                if (member.HasProvisionalToken && member.IsMember)
+                {
+                    member.HasProvisionalToken = false;
+                    _ = SnapshotLateAsync(member, room, Task.CompletedTask);
+                }
+            }
         }
     }
 

@@ -40,7 +40,8 @@ public sealed partial class PresenceEngine
     {
         // Issued afresh with every snapshot: one sent after the store returned carries a token under the shared secret,
         // where the join's may have had only this instance's.
-        var token = _resumeTokens.Issue(_resumeTokens.CurrentKey, connection.Id);
+        var token = _resumeTokens.Issue(_resumeTokens.CurrentKey, connection.Id, out var provisional);
+        connection.HasProvisionalToken = provisional;
         var snapshot = FrameEncoder.Message(new SnapshotMessage(connection.Id, users, _roster.Label) { ResumeToken = token });
         return connection.Version == PresenceProtocolVersion.V2 ? RoomBatch.Frame(snapshot) : snapshot;
     }

@@ -62,7 +62,7 @@ public sealed partial class PresenceEngine : IAsyncDisposable
         _tickListeners = [.. tickListeners ?? []];
         _options = options.Value;
         _rooms = new RoomDirectory(_options.MaxRooms, _options.MaxParticipantsPerRoom);
-        _resumeTokens = new ResumeTokens(roster as IPresenceSharedSecret, timeProvider);
+        _resumeTokens = new ResumeTokens(FixedSecret.From(_options.ResumeSecret) ?? roster as IPresenceSharedSecret, timeProvider);
         _timeProvider = timeProvider;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _metrics = new PresenceMetrics(meterFactory);

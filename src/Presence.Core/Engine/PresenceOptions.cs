@@ -125,4 +125,13 @@ public sealed class PresenceOptions
     /// <value>5: a board sends one on joining and one per rename.</value>
     [Range(1, 10_000)]
     public int HelloBurst { get; set; } = 5;
+
+    /// <summary>
+    /// Gets or sets the secret resume tokens are signed with, base64, at least 32 bytes once decoded; the same on every
+    /// instance. Unset, the instances share one through the roster (Redis keeps it), which a Redis restarted empty
+    /// can split for a moment: tokens signed then prove a session on the instance that signed them only, until its
+    /// next snapshot. Set it (from a secret store, like any key) where that matters.
+    /// </summary>
+    /// <value><see langword="null"/>.</value>
+    public string? ResumeSecret { get; set; }
 }

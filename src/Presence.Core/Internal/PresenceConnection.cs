@@ -92,6 +92,12 @@ internal sealed class PresenceConnection : IDisposable
         Volatile.Write(ref _user, user);
     }
 
+    /// <summary>
+    /// Gets or sets a value telling whether the client's last resume token was signed with this instance's own key,
+    /// the shared one not being known then: it gets a snapshot with a shared one once it is.
+    /// </summary>
+    public bool HasProvisionalToken { get; set; }
+
     /// <summary>Gets the lock of the connection's rates: its buckets and what it holds back.</summary>
     public Lock RateGate { get; } = new();
 

@@ -20,14 +20,26 @@ internal sealed class ResumeTokens(IPresenceSharedSecret? shared, TimeProvider t
     // shared one could not be told (they prove a session here, not elsewhere).
     private readonly byte[] _ownKey = RandomNumberGenerator.GetBytes(32);
 
-    private byte[]? _lastShared;
-    private byte[]? _previousShared;
+    private IReadOnlyList<byte[]>? _shared;
 
     /// <summary>Gets this process's own key.</summary>
     public byte[] OwnKey => _ownKey;
 
     /// <summary>Gets the key to issue with now: the shared one, as last told, or this process's own.</summary>
-    public byte[] CurrentKey => Volatile.Read(ref _lastShared) ?? _ownKey;
+    public byte[] CurrentKey => Volatile.Read(ref _shared) is [var current, ..] ? current : _ownKey;
+
+    /// <summary>Gets a value telling whether the shared secret is known, when there is one.</summary>
+    public bool KnowsSharedKey => shared is null || Volatile.Read(ref _shared) is [_, ..];
+
+    /// <summary>
+    /// Issues a token under <paramref name="key"/>; <paramref name="provisional"/> when it is this process's own key
+    /// although a shared one exists (not known yet): such a token proves the session here only.
+    /// </summary>
+    public string Issue(byte[] key, string id, out bool provisional)
+    {
+        provisional = shared is not null && ReferenceEquals(key, _ownKey);
+        return Issue(key, id);
+    }
 
     /// <summary>Gets the key, waiting for the shared one at most <paramref name="wait"/>; <see langword="null"/> when it is not known.</summary>
     public async ValueTask<byte[]?> GetKeyAsync(TimeSpan wait)
@@ -37,32 +49,38 @@ internal sealed class ResumeTokens(IPresenceSharedSecret? shared, TimeProvider t
             return _ownKey;
         }
 
-        // The roster keeps the secret once known (and may change it, to agree with the other instances again).
+        // The roster keeps the secrets once known, and changes them only to agree with the other instances again.
         try
         {
-            var pending = shared!.GetSharedSecretAsync();
-            var key = pending.IsCompletedSuccessfully ? pending.Result : await pending.AsTask().WaitAsync(wait, timeProvider).ConfigureAwait(false);
-            if (key is not { Length: >= 32 })
+            var pending = shared.GetSharedSecretsAsync();
+            var secrets = pending.IsCompletedSuccessfully ? pending.Result : await pending.AsTask().WaitAsync(wait, timeProvider).ConfigureAwait(false);
+            if (secrets is not [{ Length: >= 32 } current, ..])
             {
                 return null;
             }
 
-            // The shared secret changes only when Redis lost it and the instances settle on a new one: the tokens
-            // issued under the one before stay good.
-            var last = Volatile.Read(ref _lastShared);
-            if (last is not null && !last.AsSpan().SequenceEqual(key))
-            {
-                Volatile.Write(ref _previousShared, last);
-            }
-
-            Volatile.Write(ref _lastShared, key);
-            return key;
+            Volatile.Write(ref _shared, secrets);
+            return current;
         }
         catch (Exception)
         {
-            // Unreachable or slow: tokens can be neither issued nor checked until it answers.
+            // Unreachable or slow: tokens can be neither issued nor checked under the shared secret until it answers.
             return null;
         }
+    }
+
+    /// <summary>Tells whether the token proves a session of <paramref name="id"/> under any key this instance knows.</summary>
+    public bool VerifyAny(string id, string? token)
+    {
+        foreach (var key in Volatile.Read(ref _shared) ?? [])
+        {
+            if (key.Length >= 32 && Verify(key, id, token))
+            {
+                return true;
+            }
+        }
+
+        return Verify(_ownKey, id, token);
     }
 
     public string Issue(byte[] key, string id)
@@ -73,12 +91,6 @@ internal sealed class ResumeTokens(IPresenceSharedSecret? shared, TimeProvider t
         Sign(key, id, issued, token[sizeof(long)..]);
         return Convert.ToBase64String(token).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
-
-    /// <summary>Tells whether the token proves a session of <paramref name="id"/> under any key this instance knows.</summary>
-    public bool VerifyAny(string id, string? token) =>
-        (Volatile.Read(ref _lastShared) is { } shared && Verify(shared, id, token))
-        || (Volatile.Read(ref _previousShared) is { } previous && Verify(previous, id, token))
-        || Verify(_ownKey, id, token);
 
     public bool Verify(byte[] key, string id, string? token)
     {

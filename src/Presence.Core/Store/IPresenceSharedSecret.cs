@@ -6,8 +6,12 @@ namespace Presence;
 /// </summary>
 public interface IPresenceSharedSecret
 {
-    /// <summary>Gets the shared secret, at least 32 bytes, made by whichever instance asks first.</summary>
+    /// <summary>
+    /// Gets the shared secrets, each at least 32 bytes: the first signs new tokens (made by whichever instance asks
+    /// first); the others, secrets some instance signed with before the store lost the first (a restart), are still
+    /// accepted.
+    /// </summary>
     /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <returns>The secret; <see langword="null"/> while the store cannot tell it (unreachable).</returns>
-    ValueTask<byte[]?> GetSharedSecretAsync(CancellationToken cancellationToken = default);
+    /// <returns>The secrets, the current one first; <see langword="null"/> while the store cannot tell them (unreachable).</returns>
+    ValueTask<IReadOnlyList<byte[]>?> GetSharedSecretsAsync(CancellationToken cancellationToken = default);
 }

@@ -10,7 +10,7 @@ namespace Presence;
 public sealed class InMemoryPresenceRoster : IPresenceRoster, IPresenceSharedSecret
 {
     // Engines that share this roster (in one process) share the key of their resume tokens too.
-    private readonly byte[] _secret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+    private readonly IReadOnlyList<byte[]> _secrets = [System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)];
 
     // A room and its emptiness change together under its stripe's lock, so that a write never lands in a room that is
     // being forgotten, and nothing here ever retries.
@@ -21,7 +21,7 @@ public sealed class InMemoryPresenceRoster : IPresenceRoster, IPresenceSharedSec
     private readonly long _staleTicks;
 
     /// <inheritdoc />
-    public ValueTask<byte[]?> GetSharedSecretAsync(CancellationToken cancellationToken = default) => new(_secret);
+    public ValueTask<IReadOnlyList<byte[]>?> GetSharedSecretsAsync(CancellationToken cancellationToken = default) => new(_secrets);
 
     /// <summary>Creates a roster with the default settings and the system clock.</summary>
     public InMemoryPresenceRoster()

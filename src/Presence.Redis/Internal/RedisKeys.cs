@@ -51,6 +51,9 @@ internal sealed class RedisKeys(string prefix, bool shardedChannels, bool seedLa
     /// <summary>Gets the key of the secret every instance signs resume tokens with.</summary>
     public RedisKey ResumeSecret => $"{prefix}:resume-secret";
 
+    /// <summary>Gets the key of the set of secrets signed with lately, still accepted.</summary>
+    public RedisKey ResumeSecrets => $"{prefix}:resume-secrets";
+
     public RedisKey Liveness(string instance) => $"{prefix}:instance:{instance}";
 
     public RedisKey InstanceRooms(string instance) => $"{prefix}:instance:{instance}:rooms";

@@ -18,17 +18,21 @@ namespace Presence.Redis.Internal;
 /// </remarks>
 internal sealed class RedisPresenceRoster(RedisConnection redis) : IPresenceRoster, IPresenceStoreHealth, IPresenceSharedSecret
 {
+    // The secret this instance signs with, and every secret the instances signed with lately (the current first).
     private byte[]? _secret;
+    private IReadOnlyList<byte[]>? _secrets;
 
     /// <inheritdoc />
     /// <remarks>
-    /// The first instance to ask sets it (<c>SET NX</c>) and every other reads that one. Once known it is kept here:
-    /// should Redis restart empty, the heartbeat puts it back (<see cref="RestoreSharedSecretAsync"/>), so that
-    /// instances started later agree with those that knew it.
+    /// The first instance to ask sets the current secret (<c>SET NX</c>) and every other reads that one. Once known it
+    /// is kept here. Should Redis restart empty, the heartbeat puts it back (<see cref="RestoreSharedSecretAsync"/>);
+    /// an instance that made a new one meanwhile meets it there, and both then sign with whichever Redis holds. Every
+    /// secret an instance signed with is also kept in a set, for a day (a token's life), so that tokens signed under
+    /// one that lost are still accepted.
     /// </remarks>
-    public async ValueTask<byte[]?> GetSharedSecretAsync(CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<byte[]>?> GetSharedSecretsAsync(CancellationToken cancellationToken = default)
     {
-        if (Volatile.Read(ref _secret) is { } known)
+        if (Volatile.Read(ref _secrets) is { } known)
         {
             return known;
         }
@@ -40,18 +44,12 @@ internal sealed class RedisPresenceRoster(RedisConnection redis) : IPresenceRost
 
         var db = connection.GetDatabase();
         await db.StringSetAsync(keys.ResumeSecret, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), when: When.NotExists).ConfigureAwait(false);
-        var value = await db.StringGetAsync(keys.ResumeSecret).ConfigureAwait(false);
-        if (value.IsNull || ((byte[])value!).Length < 32)
-        {
-            return null;
-        }
-
-        return Interlocked.CompareExchange(ref _secret, (byte[])value!, null) ?? (byte[])value!;
+        return await SettleSecretsAsync(db, keys).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Writes the secret back if Redis lost it (a restart); when another instance put back or made another first,
-    /// this one takes that, so that every instance soon signs with the same again.
+    /// Writes the secret back if Redis lost it (a restart); takes whichever Redis holds then, and keeps every secret
+    /// signed with lately in the set.
     /// </summary>
     public async Task RestoreSharedSecretAsync()
     {
@@ -59,12 +57,29 @@ internal sealed class RedisPresenceRoster(RedisConnection redis) : IPresenceRost
         {
             var db = connection.GetDatabase();
             await db.StringSetAsync(keys.ResumeSecret, known, when: When.NotExists).ConfigureAwait(false);
-            var stored = await db.StringGetAsync(keys.ResumeSecret).ConfigureAwait(false);
-            if (!stored.IsNull && ((byte[])stored!).Length >= 32)
-            {
-                Volatile.Write(ref _secret, (byte[])stored!);
-            }
+            await SettleSecretsAsync(db, keys).ConfigureAwait(false);
         }
+    }
+
+    private async Task<IReadOnlyList<byte[]>?> SettleSecretsAsync(IDatabase db, RedisKeys keys)
+    {
+        var stored = await db.StringGetAsync(keys.ResumeSecret).ConfigureAwait(false);
+        if (stored.IsNull || ((byte[])stored!).Length < 32)
+        {
+            return null;
+        }
+
+        var current = (byte[])stored!;
+        var signedWith = Volatile.Read(ref _secret) is { } mine ? new RedisValue[] { current, mine } : [current];
+        await db.SetAddAsync(keys.ResumeSecrets, signedWith).ConfigureAwait(false);
+        await db.KeyExpireAsync(keys.ResumeSecrets, TimeSpan.FromHours(25)).ConfigureAwait(false);
+        var all = await db.SetMembersAsync(keys.ResumeSecrets).ConfigureAwait(false);
+
+        // At most a few: one per restart that split the instances, within a day.
+        IReadOnlyList<byte[]> secrets = [current, .. all.Select(static v => (byte[])v!).Where(v => v.Length >= 32 && !v.AsSpan().SequenceEqual(current)).Take(15)];
+        Volatile.Write(ref _secret, current);
+        Volatile.Write(ref _secrets, secrets);
+        return secrets;
     }
 
     private readonly ConcurrentDictionary<(string Room, string Id, string Session), byte> _pendingReleases = new();

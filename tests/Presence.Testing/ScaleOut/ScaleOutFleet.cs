@@ -65,5 +65,11 @@ public abstract class ScaleOutFleet : IAsyncDisposable
         options.TickInterval = test.TickInterval;
         options.CursorPersistInterval = test.CursorPersistInterval;
         options.ResyncDelay = test.ResyncDelay;
+
+        // The sequences restart their Redis at any moment, far more often than any deployment, which can split the
+        // secret the instances share through it: the fleet configures one, as docs/security.md advises.
+        options.ResumeSecret = FleetSecret;
     }
+
+    private static readonly string FleetSecret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 }
