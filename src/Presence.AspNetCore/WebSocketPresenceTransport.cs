@@ -55,6 +55,8 @@ public sealed class WebSocketPresenceTransport : IPresenceTransport, IDisposable
         CancellationTokenSource? stalled = null;
         try
         {
+            // Each pass reads more of one message: bounded by the size limit (TooLarge), and in time by the
+            // incomplete-message deadline.
             while (true)
             {
                 if (length == _buffer.Length)

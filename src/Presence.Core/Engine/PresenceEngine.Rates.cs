@@ -12,38 +12,39 @@ public sealed partial class PresenceEngine
     private readonly ConcurrentQueue<PresenceConnection> _held = new();
 
     /// <summary>Tells whether a cursor move goes out now; when not, the participant's latest position waits for a token.</summary>
-    private bool AdmitCursor(PresenceConnection connection)
-    {
-        lock (connection.RateGate)
-        {
-            if (connection.Cursors.TryTake(_timeProvider, _options.CursorsPerSecond, _options.CursorBurst))
-            {
-                connection.CursorHeld = false;
-                return true;
-            }
-
-            connection.CursorHeld = true;
-            QueueHeldLocked(connection);
-            return false;
-        }
-    }
+    private bool AdmitCursor(PresenceConnection connection) => Admit(connection, hello: false);
 
     /// <summary>Tells whether a <c>hello</c> goes out now; when not, the participant's latest name and colour wait.</summary>
-    private bool AdmitHello(PresenceConnection connection)
+    private bool AdmitHello(PresenceConnection connection) => Admit(connection, hello: true);
+
+    private bool Admit(PresenceConnection connection, bool hello)
     {
         lock (connection.RateGate)
         {
-            if (connection.Hellos.TryTake(_timeProvider, _options.HellosPerSecond, _options.HelloBurst))
+            var admitted = TryTakeLocked(connection, hello);
+
+            // A message that goes out now stands for any of its kind held before it.
+            if (hello)
             {
-                connection.HelloHeld = false;
-                return true;
+                connection.HelloHeld = !admitted;
+            }
+            else
+            {
+                connection.CursorHeld = !admitted;
             }
 
-            connection.HelloHeld = true;
-            QueueHeldLocked(connection);
-            return false;
+            if (!admitted)
+            {
+                QueueHeldLocked(connection);
+            }
+
+            return admitted;
         }
     }
+
+    private bool TryTakeLocked(PresenceConnection connection, bool hello) => hello
+        ? connection.Hellos.TryTake(_timeProvider, _options.HellosPerSecond, _options.HelloBurst)
+        : connection.Cursors.TryTake(_timeProvider, _options.CursorsPerSecond, _options.CursorBurst);
 
     private void QueueHeldLocked(PresenceConnection connection)
     {
@@ -85,12 +86,12 @@ public sealed partial class PresenceEngine
                 return;
             }
 
-            if (connection.HelloHeld && connection.Hellos.TryTake(_timeProvider, _options.HellosPerSecond, _options.HelloBurst))
+            if (connection.HelloHeld && TryTakeLocked(connection, hello: true))
             {
                 connection.HelloHeld = connection.CursorHeld = false;
                 hello = true;
             }
-            else if (connection.CursorHeld && connection.Cursors.TryTake(_timeProvider, _options.CursorsPerSecond, _options.CursorBurst))
+            else if (connection.CursorHeld && TryTakeLocked(connection, hello: false))
             {
                 connection.CursorHeld = false;
                 cursor = true;

@@ -63,7 +63,8 @@ internal static class JsonShape
             return true;
         }
 
-        while (true)
+        // Each pass consumes a member (or an element) and the comma after it, or returns: bounded by the input's length.
+        while (position < json.Length)
         {
             if (isObject)
             {
@@ -106,6 +107,8 @@ internal static class JsonShape
 
             position++;
         }
+
+        return false;
     }
 
     private static bool String(ReadOnlySpan<byte> json, ref int position)

@@ -28,9 +28,6 @@ internal sealed class ResumeTokens(IPresenceSharedSecret? shared, TimeProvider t
     /// <summary>Gets the key to issue with now: the shared one, as last told, or this process's own.</summary>
     public byte[] CurrentKey => Volatile.Read(ref _shared) is [var current, ..] ? current : _ownKey;
 
-    /// <summary>Gets a value telling whether the shared secret is known, when there is one.</summary>
-    public bool KnowsSharedKey => shared is null || Volatile.Read(ref _shared) is [_, ..];
-
     /// <summary>
     /// Issues a token under <paramref name="key"/>; <paramref name="provisional"/> when it is this process's own key
     /// although a shared one exists (not known yet): such a token proves the session here only.
