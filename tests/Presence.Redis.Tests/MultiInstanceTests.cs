@@ -53,6 +53,32 @@ public sealed class MultiInstanceTests(RedisFixture redis) : IClassFixture<Redis
     }
 
     [Fact]
+    public async Task TheRoomsAnInstanceServes_LoseARoomWhenItsLastLocalMemberLeaves()
+    {
+        var other = _room + "b";
+        await using var alice = await JoinAsync(_one, "alice");
+        var bob = await JoinAsync(_one, "bob");
+        await using var carol = await JoinAsync(_one, "carol", other);
+        var owner = await redis.Server.CliAsync($"hget collab:presence:{{{_room}}}:owners alice");
+        var served = $"collab:presence:instance:{owner.Trim().Split(':')[0]}:rooms";
+        Task<bool> ServesAsync(string room) => redis.Server.CliAsync($"sismember {served} {room}").ContinueWith(t => t.Result.Trim() == "1");
+        await Eventually.HoldsAsync(async () => await ServesAsync(_room) && await ServesAsync(other));
+
+        await bob.CloseAsync();
+        await bob.DisposeAsync();
+        await alice.WaitForAsync<LeaveMessage>(l => l.Id == "bob");
+        Assert.True(await ServesAsync(_room), "alice is still here");
+
+        await alice.CloseAsync();
+        await Eventually.HoldsAsync(async () => !await ServesAsync(_room));
+        Assert.True(await ServesAsync(other), "carol is still there");
+
+        // The room opened again is recorded again, whichever of the retiring room and its successor Redis hears last.
+        await using var dave = await JoinAsync(_one, "dave");
+        await Eventually.HoldsAsync(() => ServesAsync(_room));
+    }
+
+    [Fact]
     public async Task AnInstance_IgnoresItsOwnEchoes()
     {
         await using var first = await JoinAsync(_one, "first");

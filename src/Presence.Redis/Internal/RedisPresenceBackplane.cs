@@ -24,6 +24,9 @@ internal sealed partial class RedisPresenceBackplane : IPresenceBackplane, IPres
     private readonly ConcurrentDictionary<Subscription, byte> _pending = new();
     private readonly ConcurrentDictionary<Subscription, byte> _started = new();
 
+    // How many subscriptions of each room are made here: a retiring room and its successor may overlap.
+    private readonly ConcurrentDictionary<string, int> _startedRooms = new(StringComparer.Ordinal);
+
     // Rooms unsubscribed while the connection was not settled: the UNSUBSCRIBE may not have reached the server.
     private readonly ConcurrentDictionary<string, byte> _unsettled = new(StringComparer.Ordinal);
     private readonly RedisConnection _redis;
@@ -189,6 +192,8 @@ internal sealed partial class RedisPresenceBackplane : IPresenceBackplane, IPres
                     _queue = queue;
                     _outagesWhenMade = outages;
                     owner._started[this] = 0;
+                    owner._startedRooms.AddOrUpdate(room, 1, static (_, count) => count + 1);
+                    owner.RecordServedRoom(connection, keys, room, served: true);
                     return true;
                 }
                 catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -226,6 +231,10 @@ internal sealed partial class RedisPresenceBackplane : IPresenceBackplane, IPres
                     queue.Unsubscribe(CommandFlags.FireAndForget);
                     _queue = null;
                     owner._started.TryRemove(this, out _);
+                    if (owner._startedRooms.AddOrUpdate(room, 0, static (_, count) => count - 1) <= 0)
+                    {
+                        owner._startedRooms.TryRemove(KeyValuePair.Create(room, 0));
+                    }
 
                     // A subscription that lived through a failed connection was made again by the reconnect, which
                     // may still be under way even though the outage looks over: StackExchange.Redis then skips the
@@ -235,11 +244,35 @@ internal sealed partial class RedisPresenceBackplane : IPresenceBackplane, IPres
                         owner._unsettled[room] = 0;
                     }
                 }
+
+                // The room's last local member is gone: the crash sweep need not look at it any more. Its successor,
+                // should one be subscribed already, keeps it; one subscribed later records it again.
+                if (!owner._startedRooms.ContainsKey(room) && owner._redis.TryGetReady(out var connection, out var keys))
+                {
+                    owner.RecordServedRoom(connection, keys, room, served: false);
+                }
             }
             finally
             {
                 gate.Release();
             }
+        }
+    }
+
+    // The set of rooms this instance serves, which the crash sweep reads should it die without a word. Made and ended
+    // under the room's lock, in the order its subscriptions are, so that a retiring room never removes its successor.
+    private void RecordServedRoom(IConnectionMultiplexer connection, RedisKeys keys, string room, bool served)
+    {
+        var db = connection.GetDatabase();
+        var rooms = keys.InstanceRooms(_redis.InstanceId);
+        if (served)
+        {
+            _ = db.SetAddAsync(rooms, room, CommandFlags.FireAndForget);
+            _ = db.KeyExpireAsync(rooms, _redis.Options.StaleAfter * 4, CommandFlags.FireAndForget);
+        }
+        else
+        {
+            _ = db.SetRemoveAsync(rooms, room, CommandFlags.FireAndForget);
         }
     }
 
