@@ -54,6 +54,65 @@ public sealed class HostileClientTests
         Assert.Equal(["newcomer"], snapshot.Users.Select(u => u.Id));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AHelloFlood_NeverDropsAReaderThatPausesForSixSeconds(bool v2)
+    {
+        await using var server = await KestrelPresenceServer.StartAsync();
+        string[] headers = v2 ? [V2] : [];
+        await using var reader = await RawWebSocketClient.ConnectAsync(server.BaseAddress, "/ws?id=reader&room=pause", headers);
+        await reader.ReadFrameAsync(TimeSpan.FromSeconds(15));
+        await using var flooder = await RawWebSocketClient.ConnectAsync(server.BaseAddress, "/ws?id=flooder&room=pause", headers);
+        using var stop = new CancellationTokenSource();
+        var draining = DrainAsync(flooder, stop.Token);
+
+        // The reader reads nothing for six seconds while the flooder sends 2,000 hellos a second. (Faster, a v2
+        // flooder only backs up its own socket: its reads are paced by the tick.)
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; clock.Elapsed < TimeSpan.FromSeconds(6); i++)
+        {
+            await flooder.SendTextAsync($$"""{"type":"hello","name":"flood {{i}} {{new string('x', 40)}}"}""");
+            if (i % 20 == 19)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(i / 2.0) - clock.Elapsed is { Ticks: > 0 } wait ? wait : TimeSpan.Zero);
+            }
+        }
+
+        await flooder.SendTextAsync("""{"type":"hello","name":"final"}""");
+
+        // It is still served, and what it missed was coalesced to the flooder's latest name.
+        var seen = 0L;
+        while (true)
+        {
+            var frame = await reader.ReadFrameAsync(TimeSpan.FromSeconds(20));
+            Assert.NotEqual(0x8, frame.Opcode);
+            seen += frame.Payload.Length;
+            if (frame.Opcode == 0x1 && frame.Text.Contains("\"name\":\"final\"", StringComparison.Ordinal))
+            {
+                break;
+            }
+        }
+
+        Assert.True(seen < new PresenceOptions().OutboxCapacity, $"{seen} bytes reached the reader");
+        await stop.CancelAsync();
+        await draining;
+    }
+
+    private static async Task DrainAsync(RawWebSocketClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await client.ReadFrameAsync(TimeSpan.FromSeconds(30)).WaitAsync(cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or EndOfStreamException)
+        {
+        }
+    }
+
     [Fact]
     public async Task DroppedV2Sockets_AreReleased_AndTheirLeavesAnnounced()
     {
