@@ -68,4 +68,30 @@ public sealed class LivenessTests
         await Eventually.HoldsAsync(() => server.Engine.ConnectionCount == 1);
         await trickle;
     }
+
+    [Theory]
+    [InlineData(false, 20_000_000)]
+    [InlineData(true, 20_000_000)]
+    [InlineData(false, 1_000)]
+    [InlineData(true, 1_000)]
+    public async Task AFrameWhosePayloadNeverComes_EndsTheConnection(bool v2, int declared)
+    {
+        await using var server = await KestrelPresenceServer.StartAsync(settings:
+        [
+            new("Presence:WebSockets:KeepAliveInterval", "00:00:00.500"),
+            new("Presence:WebSockets:KeepAliveTimeout", "00:00:01"),
+            new("Presence:WebSockets:IncompleteMessageTimeout", "00:00:01"),
+        ]);
+        await using var watcher = await server.ConnectAsync("watcher", room: "header");
+        await watcher.WaitForAsync<SnapshotMessage>();
+        await using var stalled = await RawWebSocketClient.ConnectAsync(
+            server.BaseAddress, "/ws?id=stalled&room=header", v2 ? ["Sec-WebSocket-Protocol: " + PresenceProtocol.V2SubProtocol] : []);
+        await watcher.WaitForAsync<PresenceMessage>(p => p.User.Id == "stalled");
+
+        // A frame's head promises a payload, and none of it follows.
+        await stalled.SendRawAsync(new Fuzz.ClientFrame(0x1, [], DeclaredLength: (ulong)declared).ToBytes());
+
+        await watcher.WaitForAsync<LeaveMessage>(l => l.Id == "stalled", TimeSpan.FromSeconds(20));
+        await Eventually.HoldsAsync(() => server.Engine.ConnectionCount == 1);
+    }
 }

@@ -126,6 +126,9 @@ internal sealed class RawWebSocketClient : IAsyncDisposable
         await _stream.WriteAsync(frame.ToArray());
     }
 
+    /// <summary>Sends bytes as they are: frames built by the test, well formed or not.</summary>
+    public ValueTask SendRawAsync(ReadOnlyMemory<byte> bytes) => _stream.WriteAsync(bytes);
+
     public ValueTask DisposeAsync()
     {
         _tcp.Dispose();

@@ -37,7 +37,8 @@ public sealed class KestrelPresenceServer : IAsyncDisposable
         IEnumerable<KeyValuePair<string, string?>>? settings = null,
         Action<IPresenceBuilder>? presence = null,
         HttpProtocols protocols = HttpProtocols.Http1AndHttp2,
-        bool https = false)
+        bool https = false,
+        ILoggerProvider? logs = null)
     {
         var certificate = https ? CreateCertificate() : null;
         var builder = WebApplication.CreateSlimBuilder();
@@ -51,6 +52,10 @@ public sealed class KestrelPresenceServer : IAsyncDisposable
             }
         }));
         builder.Logging.ClearProviders();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);

@@ -12,12 +12,16 @@ namespace Presence.AspNetCore.Internal;
 /// </summary>
 /// <remarks>
 /// As ASP.NET Core's own WebSocket middleware does, disposing the stream after the socket was aborted aborts the HTTP
-/// connection: the server's stream alone cannot tell an abort from a graceful end.
+/// connection: the server's stream alone cannot tell an abort from a graceful end. A socket that failed on a
+/// client's protocol error has sent its close frame (1002, 1007) before it counts as aborted, though: aborting the
+/// connection then would throw that frame away unsent, so the connection ends gracefully instead.
 /// </remarks>
 internal sealed class WebSocketConnectionStream(HttpContext context, Stream inner) : Stream
 {
+    private const byte CloseFrameStart = 0x88;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private ConnectionInput? _input;
+    private volatile bool _closeSent;
 
     /// <summary>Gets or sets the socket over this stream, once it is created.</summary>
     public WebSocket? WebSocket { get; set; }
@@ -54,6 +58,12 @@ internal sealed class WebSocketConnectionStream(HttpContext context, Stream inne
         try
         {
             await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+
+            // The socket writes each control frame whole, in one call: a final close frame starts 0x88.
+            if (!buffer.IsEmpty && buffer.Span[0] == CloseFrameStart)
+            {
+                _closeSent = true;
+            }
         }
         finally
         {
@@ -79,7 +89,7 @@ internal sealed class WebSocketConnectionStream(HttpContext context, Stream inne
         if (disposing)
         {
             _input?.Dispose();
-            if (WebSocket?.State == WebSocketState.Aborted)
+            if (WebSocket?.State == WebSocketState.Aborted && !_closeSent)
             {
                 context.Abort();
             }
