@@ -2,7 +2,7 @@
 # The load runs of docs/benchmarks.md. Each run starts a fresh server on loopback (the sample server on :5099, the
 # SignalR hub on :5098, the seed's FastAPI backend on :5097), runs Presence.LoadTest against it and stops it,
 # printing one RESULT line per run.
-#   benchmarks/run-load.sh [all|rooms|compare|peers|slow]     SECONDS_PER_RUN (20) and REPEATS (3) tune it.
+#   benchmarks/run-load.sh [all|rooms|compare|peers|slow|churn]     SECONDS_PER_RUN (20) and REPEATS (3) tune it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${SECONDS_PER_RUN:-20}"
@@ -45,7 +45,7 @@ run() {
   local target=$1; shift
   "start_$target"
   echo "== $target $*"
-  dotnet "$load" --server-pid "$server_pid" --duration "$seconds" "$@" | grep -E '^(connections|latency|load tool|server|RESULT)' || echo "run failed"
+  dotnet "$load" --server-pid "$server_pid" --duration "$seconds" "$@" | grep -E '^(connections|latency|load tool|server|Churning|round|after|RESULT)' || echo "run failed"
   stop_server
 }
 
@@ -83,5 +83,13 @@ if [ "$matrix" = all ] || [ "$matrix" = slow ]; then
   for protocol in v2 v1; do
     run presence --protocol "$protocol" --clients 100 --duration 60
     run presence --protocol "$protocol" --clients 100 --slow-clients 1 --duration 60
+  done
+fi
+
+# Rooms opened and closed: 5 rounds of 2,000 clients, each alone in its room, then 60 s idle; RSS before, per round,
+# and at the end. Not part of "all".
+if [ "$matrix" = churn ]; then
+  for protocol in v1 v2; do
+    run presence --protocol "$protocol" --clients 2000 --rooms 2000 --churn 5 --duration 60
   done
 fi

@@ -13,7 +13,8 @@ internal sealed record LoadOptions(
     string Protocol,
     int SlowClients,
     bool Deflate,
-    int? ServerPid)
+    int? ServerPid,
+    int ChurnRounds)
 {
     /// <summary>Gets a value telling whether the clients ask for protocol v2.</summary>
     public bool V2 => Protocol == "v2";
@@ -33,6 +34,9 @@ internal sealed record LoadOptions(
           --slow-clients K                     extra clients that connect and never read (default 0)
           --deflate on|off                     offer permessage-deflate, as browsers do (default on)
           --server-pid PID                     a local server process whose CPU time and memory to report
+          --churn ROUNDS                       instead of moving: open and drop every client ROUNDS times, one
+                                               room each with --rooms N = --clients N, then stand idle --duration S
+                                               and report the server's RSS (needs --server-pid)
         """;
 
     public static LoadOptions Parse(string[] args)
@@ -56,6 +60,7 @@ internal sealed record LoadOptions(
             Get("protocol", "v1") is var protocol && protocol is "v1" or "v2" or "signalr" ? protocol : throw new ArgumentException("--protocol is v1, v2 or signalr"),
             (int)Number("slow-clients", "0"),
             Get("deflate", "on") != "off",
-            values.TryGetValue("server-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null);
+            values.TryGetValue("server-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
+            (int)Number("churn", "0"));
     }
 }

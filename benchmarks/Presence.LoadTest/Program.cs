@@ -9,6 +9,11 @@ if (args.Contains("--help"))
 }
 
 var options = LoadOptions.Parse(args);
+if (options.ChurnRounds > 0)
+{
+    return await ChurnRun.RunAsync(options, options.ChurnRounds, options.Duration);
+}
+
 var run = new LoadRun(options);
 var clients = Enumerable.Range(0, options.Clients).Select(i => new LoadClient(i, run)).ToArray();
 var slow = Enumerable.Range(options.Clients, options.SlowClients).Select(i => new LoadClient(i, run)).ToArray();

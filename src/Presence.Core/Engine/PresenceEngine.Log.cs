@@ -80,6 +80,9 @@ public sealed partial class PresenceEngine
         [LoggerMessage(24, LogLevel.Error, "Releasing the held messages of {ParticipantId} failed; the other connections' go on.", EventName = "ReleaseHeldFailed")]
         public static partial void ReleaseHeldFailed(ILogger logger, string participantId, Exception exception);
 
+        [LoggerMessage(26, LogLevel.Information, "{Departed} connections closed and stayed closed; a full collection gives their memory back.", EventName = "MemoryTrimmed")]
+        public static partial void MemoryTrimmed(ILogger logger, int departed);
+
         [LoggerMessage(25, LogLevel.Information, "A connection asked for live participant {ParticipantId} in room {Room} without its resume token; it gets a fresh id.", EventName = "ClaimRefused")]
         public static partial void ClaimRefused(ILogger logger, string participantId, string room);
     }

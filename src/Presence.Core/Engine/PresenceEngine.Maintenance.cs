@@ -85,6 +85,12 @@ public sealed partial class PresenceEngine
 
                 await CompleteWritesAsync(writes, announceIfOwned: false).ConfigureAwait(false);
                 _departures.Forget(Now());
+                if (_memoryTrim.ShouldTrim(ConnectionCount, out var departed))
+                {
+                    // In the background: the server goes on while the runtime collects and gives memory back.
+                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: false);
+                    Log.MemoryTrimmed(_logger, departed);
+                }
 
                 var available = _storeHealth?.IsAvailable ?? true;
                 var outagesNow = _storeHealth?.Outages ?? 0;

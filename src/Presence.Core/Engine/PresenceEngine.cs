@@ -29,6 +29,7 @@ public sealed partial class PresenceEngine : IAsyncDisposable
     private readonly PresenceMetrics _metrics;
     private readonly RoomDirectory _rooms;
     private readonly Departures _departures = new();
+    private readonly MemoryTrim _memoryTrim;
     private readonly ResumeTokens _resumeTokens;
 
     // Sessions tell this engine's claims from every other's, in one process or many.
@@ -63,6 +64,7 @@ public sealed partial class PresenceEngine : IAsyncDisposable
         _options = options.Value;
         _rooms = new RoomDirectory(_options.MaxRooms, _options.MaxParticipantsPerRoom);
         _resumeTokens = new ResumeTokens(FixedSecret.From(_options.ResumeSecret) ?? roster as IPresenceSharedSecret, timeProvider);
+        _memoryTrim = new MemoryTrim(_options.TrimMemoryAfterDepartures, timeProvider);
         _timeProvider = timeProvider;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _metrics = new PresenceMetrics(meterFactory);
