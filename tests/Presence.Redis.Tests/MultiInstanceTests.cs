@@ -79,6 +79,22 @@ public sealed class MultiInstanceTests(RedisFixture redis) : IClassFixture<Redis
     }
 
     [Fact]
+    public async Task AResumeToken_SignedWithASecretAnInstanceHasNotHeardOf_IsAcceptedThere()
+    {
+        // The first instance knows the shared secret; then the store holds another (as after a restart that emptied
+        // it, while another instance made a new one), and an instance started since signs with that.
+        await using var first = await JoinAsync(_one, "first");
+        await redis.Server.CliAsync("set collab:presence:resume-secret newsecret-newsecret-newsecret-0123");
+        await redis.Server.CliAsync("sadd collab:presence:resume-secrets newsecret-newsecret-newsecret-0123");
+        await using var third = await RedisInstances.StartAsync(redis.Server.ConnectionString);
+        await using var held = await JoinAsync(third, "held");
+
+        // Its client moves to the first instance, its old socket still open: its token proves it there too.
+        await using var moved = await JoinAsync(_one, "held");
+        Assert.Equal("held", moved.SelfId);
+    }
+
+    [Fact]
     public async Task AnInstance_IgnoresItsOwnEchoes()
     {
         await using var first = await JoinAsync(_one, "first");

@@ -19,7 +19,8 @@ public sealed partial class PresenceEngine
             || !PresenceRules.TryCleanId(request.Id, out var id)
             || _resumeTokens.Verify(key, id, request.ResumeToken)
             || _resumeTokens.VerifyAny(id, request.ResumeToken)
-            || !await IsHeldAsync(room, id).ConfigureAwait(false))
+            || !await IsHeldAsync(room, id).ConfigureAwait(false)
+            || await _resumeTokens.VerifyAfterRefreshAsync(id, request.ResumeToken, JoinStoreWait).ConfigureAwait(false))
         {
             return request;
         }

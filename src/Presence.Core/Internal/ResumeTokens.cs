@@ -66,6 +66,35 @@ internal sealed class ResumeTokens(IPresenceSharedSecret? shared, TimeProvider t
         }
     }
 
+    /// <summary>
+    /// Tells whether the token proves a session of <paramref name="id"/> under the shared secrets as the store has them
+    /// now: for a token no known key proves, which another instance may have signed with a secret this one has not
+    /// heard of yet.
+    /// </summary>
+    public async ValueTask<bool> VerifyAfterRefreshAsync(string id, string? token, TimeSpan wait)
+    {
+        if (shared is null || token is not { Length: 32 })
+        {
+            return false;
+        }
+
+        try
+        {
+            var secrets = await shared.RefreshSharedSecretsAsync().AsTask().WaitAsync(wait, timeProvider).ConfigureAwait(false);
+            if (secrets is [{ Length: >= 32 }, ..])
+            {
+                Volatile.Write(ref _shared, secrets);
+            }
+        }
+        catch (Exception)
+        {
+            // Unreachable or slow: the keys known already are all there is.
+            return false;
+        }
+
+        return VerifyAny(id, token);
+    }
+
     /// <summary>Tells whether the token proves a session of <paramref name="id"/> under any key this instance knows.</summary>
     public bool VerifyAny(string id, string? token)
     {

@@ -14,4 +14,13 @@ public interface IPresenceSharedSecret
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The secrets, the current one first; <see langword="null"/> while the store cannot tell them (unreachable).</returns>
     ValueTask<IReadOnlyList<byte[]>?> GetSharedSecretsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads the shared secrets again from the store, for a token that none of the known ones proves: another instance
+    /// may have started signing with one this instance has not heard of (after the store restarted empty while this
+    /// one could not reach it). An implementation that caches them should bound how often it reads.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The secrets as the store has them now, the current one first; <see langword="null"/> when it cannot tell.</returns>
+    ValueTask<IReadOnlyList<byte[]>?> RefreshSharedSecretsAsync(CancellationToken cancellationToken = default) => GetSharedSecretsAsync(cancellationToken);
 }

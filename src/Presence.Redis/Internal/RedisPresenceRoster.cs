@@ -21,6 +21,7 @@ internal sealed class RedisPresenceRoster(RedisConnection redis) : IPresenceRost
     // The secret this instance signs with, and every secret the instances signed with lately (the current first).
     private byte[]? _secret;
     private IReadOnlyList<byte[]>? _secrets;
+    private long _lastRefresh = long.MinValue / 2;
 
     /// <inheritdoc />
     /// <remarks>
@@ -45,6 +46,20 @@ internal sealed class RedisPresenceRoster(RedisConnection redis) : IPresenceRost
         var db = connection.GetDatabase();
         await db.StringSetAsync(keys.ResumeSecret, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), when: When.NotExists).ConfigureAwait(false);
         return await SettleSecretsAsync(db, keys).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>At most one read a second, however many joins ask: a client's bad token cannot make each of its joins a Redis read.</remarks>
+    public async ValueTask<IReadOnlyList<byte[]>?> RefreshSharedSecretsAsync(CancellationToken cancellationToken = default)
+    {
+        var now = Environment.TickCount64;
+        var last = Volatile.Read(ref _lastRefresh);
+        if (now - last < 1000 || Interlocked.CompareExchange(ref _lastRefresh, now, last) != last || !redis.TryGetReady(out var connection, out var keys))
+        {
+            return Volatile.Read(ref _secrets);
+        }
+
+        return await SettleSecretsAsync(connection.GetDatabase(), keys).ConfigureAwait(false) ?? Volatile.Read(ref _secrets);
     }
 
     /// <summary>
