@@ -26,6 +26,8 @@ public static class PresenceServiceCollectionExtensions
         services.AddOptions<InMemoryPresenceRosterOptions>().BindConfiguration($"{PresenceOptions.SectionName}:Memory");
         services.AddOptions<PresenceWebSocketOptions>().BindConfiguration(PresenceWebSocketOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PresenceWebSocketOptions>, PresenceWebSocketOptionsValidator>());
+        services.AddOptions<PresenceIdentityOptions>().BindConfiguration(PresenceIdentityOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PresenceIdentityOptions>, PresenceIdentityOptionsValidator>());
         services.TryAddSingleton(static provider => new AddressLimits(provider.GetRequiredService<IOptions<PresenceWebSocketOptions>>().Value));
 
         // A v2 client's messages reach others only in the next tick's frame: its reads wait for the tick (ReceiveGate).

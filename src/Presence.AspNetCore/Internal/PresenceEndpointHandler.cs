@@ -9,18 +9,22 @@ namespace Presence.AspNetCore.Internal;
 /// <summary>Accepts a WebSocket, reads the join request from the query string and hands the connection to the engine.</summary>
 /// <remarks>
 /// What a client must pass before the upgrade, in order: a WebSocket request (400), an allowed origin (403), the
-/// per-address rate and cap (429), and a valid room name (400). See <c>docs/security.md</c>.
+/// per-address rate and cap (429), a valid room name (400), a usable id claim when signed in (403), and the
+/// application's join hooks (close 4003 after the upgrade). See <c>docs/security.md</c> and <c>docs/identity.md</c>.
 /// </remarks>
 internal sealed partial class PresenceEndpointHandler(
     PresenceEngine engine,
     ReceiveGate gate,
     IOptions<PresenceOptions> options,
     IOptions<PresenceWebSocketOptions> webSocketOptions,
+    IOptions<PresenceIdentityOptions> identityOptions,
+    IEnumerable<PresenceJoinHook> joinHooks,
     AddressLimits addressLimits,
     IHostApplicationLifetime lifetime,
     ILogger<PresenceEndpointHandler> logger)
 {
     private readonly OriginPolicy _origins = new(webSocketOptions.Value.AllowedOrigins);
+    private readonly PresenceJoinHook[] _joinHooks = [.. joinHooks];
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -71,12 +75,43 @@ internal sealed partial class PresenceEndpointHandler(
             Version = v2 ? PresenceProtocolVersion.V2 : PresenceProtocolVersion.V1,
             ResumeToken = query["resume"],
         };
-        if (!PresenceRules.TryCleanRoom(request.Room, out _))
+        if (!PresenceRules.TryCleanRoom(request.Room, out var room))
         {
             Log.InvalidRoom(logger);
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             await context.Response.WriteAsync("The room must be 1 to 64 characters of [A-Za-z0-9_-].", context.RequestAborted).ConfigureAwait(false);
             return;
+        }
+
+        // A signed-in user is who the app says: the query's id counts for nothing then.
+        if (context.User.Identity?.IsAuthenticated == true)
+        {
+            if (!SignedInIdentity.TryRead(context.User, identityOptions.Value, out var id, out var name))
+            {
+                Log.NoIdClaim(logger, identityOptions.Value.IdClaimType);
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                await context.Response.WriteAsync("The signed-in user has no id claim.", context.RequestAborted).ConfigureAwait(false);
+                return;
+            }
+
+            request = request with { Id = id, Name = name ?? request.Name, IsAuthenticated = true, ResumeToken = null };
+        }
+
+        if (_joinHooks.Length > 0)
+        {
+            var join = new PresenceJoinContext(context, room, request.Id, request.IsAuthenticated, request.Name, request.Color);
+            foreach (var hook in _joinHooks)
+            {
+                var decision = await hook.DecideAsync(join).ConfigureAwait(false);
+                if (decision.IsRejected)
+                {
+                    Log.JoinRejected(logger, request.Id, room);
+                    await RejectAsync(handshake, decision.Reason!).ConfigureAwait(false);
+                    return;
+                }
+            }
+
+            request = request with { Name = join.Name, Color = join.Color };
         }
 
         var accepted = await handshake.AcceptAsync(
@@ -89,8 +124,30 @@ internal sealed partial class PresenceEndpointHandler(
         await engine.RunAsync(transport, request, lifetime.ApplicationStopping).ConfigureAwait(false);
     }
 
+    // Accepted only to say why: a browser sees a refused upgrade as 1006 and nothing more, a close frame's reason it does.
+    private async Task RejectAsync(WebSocketHandshake handshake, string reason)
+    {
+        var accepted = await handshake.AcceptAsync(null, offerCompression: false, webSocketOptions.Value, gate: null).ConfigureAwait(false);
+        using var socket = accepted.Socket;
+        using var timeout = new CancellationTokenSource(options.Value.CloseTimeout);
+        try
+        {
+            await socket.CloseAsync((System.Net.WebSockets.WebSocketCloseStatus)PresenceCloseStatus.Forbidden, CloseReason.Cut(reason), timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or OperationCanceledException or IOException)
+        {
+            // The client went, or never answered the close: the frame was sent, and that is all it was owed.
+        }
+    }
+
     private static partial class Log
     {
+        [LoggerMessage(4, LogLevel.Information, "Refused a presence connection: the signed-in user has no {ClaimType} claim.", EventName = "NoIdClaim")]
+        public static partial void NoIdClaim(ILogger logger, string claimType);
+
+        [LoggerMessage(5, LogLevel.Information, "A join hook refused {ParticipantId} in room {Room}.", EventName = "JoinRejected")]
+        public static partial void JoinRejected(ILogger logger, string? participantId, string room);
+
         [LoggerMessage(1, LogLevel.Debug, "Refused a presence connection: invalid room name.", EventName = "InvalidRoom")]
         public static partial void InvalidRoom(ILogger logger);
 

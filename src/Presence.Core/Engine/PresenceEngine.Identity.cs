@@ -16,6 +16,7 @@ public sealed partial class PresenceEngine
     private async ValueTask<PresenceJoinRequest> AdmitIdentityAsync(PresenceJoinRequest request, string room, byte[]? key)
     {
         if (key is null
+            || request.IsAuthenticated
             || !PresenceRules.TryCleanId(request.Id, out var id)
             || _resumeTokens.Verify(key, id, request.ResumeToken)
             || _resumeTokens.VerifyAny(id, request.ResumeToken)

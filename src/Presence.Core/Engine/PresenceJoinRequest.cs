@@ -20,4 +20,11 @@ public sealed record PresenceJoinRequest(string? Id, string? Name, string? Color
     /// <c>?resume=</c>.
     /// </summary>
     public string? ResumeToken { get; init; }
+
+    /// <summary>
+    /// Gets a value telling whether <see cref="Id"/> is the signed-in user's, as the application authenticated it: it
+    /// is taken as given, with no resume token, and a live connection of that id is replaced. The WebSocket transport
+    /// sets it for an authenticated user, whose id it takes from a claim.
+    /// </summary>
+    public bool IsAuthenticated { get; init; }
 }

@@ -27,6 +27,9 @@ public enum PresenceCloseStatus
     /// </summary>
     ServerFull = 4001,
 
+    /// <summary>4003: the application refused the join (its join hook); the close reason says why. Do not retry as is.</summary>
+    Forbidden = 4003,
+
     /// <summary>4005: the room has as many participants as it may (<see cref="PresenceOptions.MaxParticipantsPerRoom"/>).</summary>
     RoomFull = 4005,
 }
