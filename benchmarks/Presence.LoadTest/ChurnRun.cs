@@ -27,20 +27,7 @@ internal static class ChurnRun
             var run = new LoadRun(options);
             var clients = Enumerable.Range(0, options.Clients).Select(i => new LoadClient(i, run)).ToArray();
             run.SetClients(clients);
-            foreach (var batch in clients.Chunk(100))
-            {
-                await Task.WhenAll(batch.Select(async c =>
-                {
-                    try
-                    {
-                        await c.ConnectAsync(reads: true);
-                    }
-                    catch (Exception)
-                    {
-                        Interlocked.Increment(ref errors);
-                    }
-                }));
-            }
+            errors += await LoadClient.ConnectAllAsync(clients, batchSize: 100);
 
             await Task.Delay(TimeSpan.FromSeconds(2));
             peaks.Add(ServerProcess.ResidentMegabytes(pid));

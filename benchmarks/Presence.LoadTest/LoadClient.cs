@@ -62,6 +62,28 @@ internal sealed class LoadClient(int index, LoadRun run)
         }
     }
 
+    /// <summary>Connects clients that read, <paramref name="batchSize"/> at a time; returns how many failed to connect.</summary>
+    public static async Task<int> ConnectAllAsync(IReadOnlyList<LoadClient> clients, int batchSize)
+    {
+        var errors = 0;
+        foreach (var batch in clients.Chunk(batchSize))
+        {
+            await Task.WhenAll(batch.Select(async c =>
+            {
+                try
+                {
+                    await c.ConnectAsync(reads: true);
+                }
+                catch (Exception)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+            }));
+        }
+
+        return errors;
+    }
+
     public long SentAt(int sequence) => Volatile.Read(ref _sentAt[sequence % RingSize]);
 
     public async Task SendLoopAsync(CancellationToken stop)

@@ -20,21 +20,7 @@ var slow = Enumerable.Range(options.Clients, options.SlowClients).Select(i => ne
 run.SetClients(clients);
 
 Console.WriteLine($"Connecting {clients.Length} clients ({options.Protocol}, {options.Rooms} room(s), {options.Rate.ToString(CultureInfo.InvariantCulture)} Hz) and {slow.Length} that never read to {string.Join(", ", options.Urls)}");
-var connectErrors = 0;
-foreach (var batch in clients.Chunk(50))
-{
-    await Task.WhenAll(batch.Select(async c =>
-    {
-        try
-        {
-            await c.ConnectAsync(reads: true);
-        }
-        catch (Exception)
-        {
-            Interlocked.Increment(ref connectErrors);
-        }
-    }));
-}
+var connectErrors = await LoadClient.ConnectAllAsync(clients, batchSize: 50);
 
 foreach (var client in slow)
 {

@@ -183,7 +183,7 @@ public sealed class IdentityTakeoverTests
             frame = await first.ReadFrameAsync(TimeSpan.FromSeconds(15));
         }
         while (frame.Opcode != 0x8);
-        Assert.Equal(4000, (frame.Payload[0] << 8) | frame.Payload[1]);
+        Assert.Equal(4000, frame.CloseCode);
     }
 
     [Fact]

@@ -139,6 +139,9 @@ internal sealed class RawWebSocketClient : IAsyncDisposable
 /// <summary>One frame as received.</summary>
 internal sealed record RawFrame(bool Fin, bool Compressed, int Opcode, bool Masked, byte[] Payload)
 {
+    /// <summary>Gets a close frame's status code: 1005 (none given) when its payload has none.</summary>
+    public int CloseCode => Payload.Length >= 2 ? (Payload[0] << 8) | Payload[1] : 1005;
+
     /// <summary>Gets the message text, inflated first when the frame is compressed (RFC 7692 section 7.2.2).</summary>
     public string Text
     {

@@ -83,7 +83,7 @@ public sealed class SignedInIdentityTests
         Assert.Equal(101, refused.Status);
         var close = await refused.ReadFrameAsync(TimeSpan.FromSeconds(15));
         Assert.Equal(0x8, close.Opcode);
-        Assert.Equal(4003, (close.Payload[0] << 8) | close.Payload[1]);
+        Assert.Equal(4003, close.CloseCode);
         Assert.Equal("You may not see this document.", System.Text.Encoding.UTF8.GetString(close.Payload.AsSpan(2)));
         Assert.Equal(0, app.Engine.ConnectionCount);
 

@@ -95,6 +95,24 @@ internal sealed partial class RedisConnection : IAsyncDisposable
     }
 
     /// <summary>The owner entry of a connection's session here.</summary>
+    /// <summary>
+    /// Adds a room to the set of rooms this instance serves, which the crash sweep reads should it die without a
+    /// word, or removes it once its last local member left. Fire and forget: one connection keeps the order.
+    /// </summary>
+    public void RecordServedRoom(IDatabase db, RedisKeys keys, string room, bool served)
+    {
+        var rooms = keys.InstanceRooms(InstanceId);
+        if (served)
+        {
+            _ = db.SetAddAsync(rooms, room, CommandFlags.FireAndForget);
+            _ = db.KeyExpireAsync(rooms, Options.StaleAfter * 4, CommandFlags.FireAndForget);
+        }
+        else
+        {
+            _ = db.SetRemoveAsync(rooms, room, CommandFlags.FireAndForget);
+        }
+    }
+
     public string Owner(string session) => string.Concat(InstanceId, ":", session);
 
     public double Now() => _timeProvider.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;

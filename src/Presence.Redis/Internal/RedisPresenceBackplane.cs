@@ -193,7 +193,8 @@ internal sealed partial class RedisPresenceBackplane : IPresenceBackplane, IPres
                     _outagesWhenMade = outages;
                     owner._started[this] = 0;
                     owner._startedRooms.AddOrUpdate(room, 1, static (_, count) => count + 1);
-                    owner.RecordServedRoom(connection, keys, room, served: true);
+                    // Under the room's lock, in the order of its subscriptions, so that a retiring room never removes its successor.
+                    owner._redis.RecordServedRoom(connection.GetDatabase(), keys, room, served: true);
                     return true;
                 }
                 catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -249,30 +250,13 @@ internal sealed partial class RedisPresenceBackplane : IPresenceBackplane, IPres
                 // should one be subscribed already, keeps it; one subscribed later records it again.
                 if (!owner._startedRooms.ContainsKey(room) && owner._redis.TryGetReady(out var connection, out var keys))
                 {
-                    owner.RecordServedRoom(connection, keys, room, served: false);
+                    owner._redis.RecordServedRoom(connection.GetDatabase(), keys, room, served: false);
                 }
             }
             finally
             {
                 gate.Release();
             }
-        }
-    }
-
-    // The set of rooms this instance serves, which the crash sweep reads should it die without a word. Made and ended
-    // under the room's lock, in the order its subscriptions are, so that a retiring room never removes its successor.
-    private void RecordServedRoom(IConnectionMultiplexer connection, RedisKeys keys, string room, bool served)
-    {
-        var db = connection.GetDatabase();
-        var rooms = keys.InstanceRooms(_redis.InstanceId);
-        if (served)
-        {
-            _ = db.SetAddAsync(rooms, room, CommandFlags.FireAndForget);
-            _ = db.KeyExpireAsync(rooms, _redis.Options.StaleAfter * 4, CommandFlags.FireAndForget);
-        }
-        else
-        {
-            _ = db.SetRemoveAsync(rooms, room, CommandFlags.FireAndForget);
         }
     }
 

@@ -234,9 +234,7 @@ internal sealed class RedisPresenceRoster(RedisConnection redis) : IPresenceRost
     // announced it to a Redis that may have restarted empty, each write announces it too.
     private void RecordRoom(IDatabase db, RedisKeys keys, string room)
     {
-        var rooms = keys.InstanceRooms(redis.InstanceId);
-        _ = db.SetAddAsync(rooms, room, CommandFlags.FireAndForget);
-        _ = db.KeyExpireAsync(rooms, redis.Options.StaleAfter * 4, CommandFlags.FireAndForget);
+        redis.RecordServedRoom(db, keys, room, served: true);
         if (!redis.IsAnnounced)
         {
             _ = db.StringSetAsync(keys.Liveness(redis.InstanceId), 1, redis.Options.CrashCleanupTimeout / 2, flags: CommandFlags.FireAndForget);

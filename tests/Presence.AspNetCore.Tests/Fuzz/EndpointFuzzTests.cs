@@ -177,7 +177,7 @@ public sealed class EndpointFuzzTests
                 var frame = await client.ReadFrameAsync(TimeSpan.FromSeconds(60));
                 if (frame.Opcode == 0x8)
                 {
-                    return frame.Payload.Length >= 2 ? (frame.Payload[0] << 8) | frame.Payload[1] : 1005;
+                    return frame.CloseCode;
                 }
 
                 if (frame.Opcode == 0x1 && !frame.Compressed && !PresenceProtocol.TryParseServerFrame(frame.Payload, out _))

@@ -93,7 +93,7 @@ public sealed class HostileCorpusTests
             var frame = await client.ReadFrameAsync(TimeSpan.FromSeconds(30));
             if (frame.Opcode == 0x8)
             {
-                return frame.Payload.Length >= 2 ? (frame.Payload[0] << 8) | frame.Payload[1] : 1005;
+                return frame.CloseCode;
             }
         }
     }
