@@ -26,4 +26,12 @@ public sealed class PresenceIdentityOptions
     /// <summary>Gets or sets the claim whose value is the display name; without it, the query's <c>name</c> is used.</summary>
     /// <value><see cref="ClaimTypes.Name"/>.</value>
     public string? NameClaimType { get; set; } = ClaimTypes.Name;
+
+    /// <summary>
+    /// Gets or sets the claim whose value is the user's avatar URL, such as OpenID Connect's <c>picture</c>. An absolute
+    /// <c>http</c> or <c>https</c> URL of at most 512 characters becomes the participant's server-owned
+    /// <c>info.avatar</c> (<see cref="PresenceUser.Info"/>), which the client cannot change; any other value is ignored.
+    /// </summary>
+    /// <value><c>picture</c>.</value>
+    public string? AvatarClaimType { get; set; } = "picture";
 }

@@ -38,4 +38,10 @@ public sealed class PresenceJoinContext
 
     /// <summary>Gets or sets the cursor colour the participant starts with, <c>#rrggbb</c>; cleaned by the rules.</summary>
     public string? Color { get; set; }
+
+    /// <summary>
+    /// Gets or sets what the server says of the participant (<see cref="PresenceUser.Info"/>), such as a role or an
+    /// avatar from the application's data: everyone in the room sees it, and its client cannot change it.
+    /// </summary>
+    public PresenceState? Info { get; set; }
 }

@@ -99,6 +99,35 @@ public sealed class SignedInIdentityTests
         }
     }
 
+    [Fact]
+    public async Task TheAvatarClaim_AndAJoinHooksInfo_AreServerOwned_AndEveryoneSeesThem()
+    {
+        await using var app = await StartAsync(presence: builder => builder.OnJoin(join =>
+        {
+            // The app's own data: a role from its database, next to the avatar the claim gave.
+            var role = PresenceState.Parse(join.ParticipantId == "heidi" ? """{"role":"owner"}""" : """{"role":"viewer"}""");
+            join.Info = join.Info?.Merge(role) ?? role;
+            return ValueTask.FromResult(PresenceJoinDecision.Allow);
+        }));
+
+        await using var heidi = await RawWebSocketClient.ConnectAsync(app.Address, "/ws?room=doc", "X-Test-User: heidi", "X-Test-Picture: https://cdn.example/heidi.png");
+        var self = (await ReadSnapshotAsync(heidi)).Users.Single(u => u.Id == "heidi");
+        Assert.Equal("""{"avatar":"https://cdn.example/heidi.png","role":"owner"}""", self.Info?.ToString());
+
+        // A picture that is no web URL is not passed on; the hook's info still is.
+        await using var ivan = await RawWebSocketClient.ConnectAsync(app.Address, "/ws?room=doc", "X-Test-User: ivan", "X-Test-Picture: javascript:alert(1)");
+        var snapshot = await ReadSnapshotAsync(ivan);
+        Assert.Equal("""{"role":"viewer"}""", snapshot.Users.Single(u => u.Id == "ivan").Info?.ToString());
+        Assert.Equal(self.Info, snapshot.Users.Single(u => u.Id == "heidi").Info);
+
+        // Heidi's client sets its state; the info it tries to send is not its to change.
+        await heidi.SendTextAsync("""{"type":"state","replace":{"status":"busy"},"info":{"role":"viewer"}}""");
+        var presence = await ReadUntilAsync(ivan, text => text.Contains("\"busy\"", StringComparison.Ordinal));
+        Assert.True(PresenceProtocol.TryParseServerMessage(System.Text.Encoding.UTF8.GetBytes(presence), out var message));
+        var user = Assert.IsType<PresenceMessage>(message).User;
+        Assert.Equal(("""{"status":"busy"}""", self.Info), (user.State?.ToString(), user.Info));
+    }
+
     private static async Task<SnapshotMessage> ReadSnapshotAsync(RawWebSocketClient client)
     {
         Assert.Equal(101, client.Status);
@@ -170,6 +199,11 @@ public sealed class SignedInIdentityTests
             if (Request.Headers["X-Test-Name"].ToString() is { Length: > 0 } name)
             {
                 claims.Add(new Claim(ClaimTypes.Name, name));
+            }
+
+            if (Request.Headers["X-Test-Picture"].ToString() is { Length: > 0 } picture)
+            {
+                claims.Add(new Claim("picture", picture));
             }
 
             return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName)));

@@ -64,7 +64,7 @@ public sealed class InProcessFleet
     }
 
     /// <summary>One instance of the fleet: a roster and a backplane for its engine.</summary>
-    public sealed class Instance : IPresenceRoster, IPresenceBackplane, IPresenceSharedSecret
+    public sealed class Instance : IPresenceRoster, IPresenceRoomListing, IPresenceBackplane, IPresenceSharedSecret
     {
         private readonly InProcessFleet _fleet;
         private readonly List<Subscription> _subscriptions = [];
@@ -87,6 +87,9 @@ public sealed class InProcessFleet
 
         public ValueTask<IReadOnlyList<PresenceUser>> SnapshotAsync(string room, CancellationToken cancellationToken = default) =>
             _fleet.Roster.SnapshotAsync(room, cancellationToken);
+
+        public ValueTask<IReadOnlyList<PresenceRoomSummary>> ListRoomsAsync(CancellationToken cancellationToken = default) =>
+            _fleet.Roster.ListRoomsAsync(cancellationToken);
 
         public ValueTask<IReadOnlyList<byte[]>?> GetSharedSecretsAsync(CancellationToken cancellationToken = default) =>
             _fleet.Roster.GetSharedSecretsAsync(cancellationToken);

@@ -9,19 +9,26 @@ import {
   colors,
   createWebSocketUrl,
   cursorSendIntervalMs,
+  forbiddenCloseCode,
+  kickedCloseCode,
   names,
   parseServerFrame,
   reconnectDelay,
   reducePresence,
   replacedCloseCode,
   sessionTokenKey,
+  sessionStatusKey,
   sessionUserKey,
   sortVisitors,
+  type Status,
+  statusOf,
+  statuses,
   trimName,
   v2Protocol,
 } from "@/lib/presence";
 
-type ConnectionState = "connecting" | "open" | "closed";
+// "removed": the server refused this tab or removed it (4003, 4004), so the board does not reconnect on its own.
+type ConnectionState = "connecting" | "open" | "closed" | "removed";
 type BoardSize = { width: number; height: number };
 
 const defaultUser: PresenceUser = { id: "", name: names[0], color: colors[0], x: 0.5, y: 0.5, updatedAt: 0 };
@@ -59,6 +66,11 @@ function createLocalUser(): PresenceUser {
   return { id: crypto.randomUUID(), name: names[index], color: colors[index % colors.length], x: 0.5, y: 0.5, updatedAt: now };
 }
 
+function savedStatus(): Status {
+  const saved = sessionStorage.getItem(sessionStatusKey);
+  return statuses.find((status) => status === saved) ?? "available";
+}
+
 function roomFromLocation(): string | undefined {
   return new URLSearchParams(window.location.search).get("room") ?? undefined;
 }
@@ -69,10 +81,12 @@ export function CollabCanvas() {
   const [users, setUsers] = useState<Roster>({});
   const [connectionState, setConnectionState] = useState<ConnectionState>("connecting");
   const [boardSize, setBoardSize] = useState<BoardSize>({ width: 0, height: 0 });
+  const [status, setStatus] = useState<Status>("available");
 
   const boardRef = useRef<HTMLDivElement | null>(null);
   const socketRef = useRef<WebSocket | null>(null);
   const selfRef = useRef(self);
+  const statusRef = useRef(status);
   const pendingCursorRef = useRef<{ x: number; y: number } | null>(null);
   const cursorTimerRef = useRef<ReturnType<typeof setTimeout> | null>(null);
   const lastSentAtRef = useRef(0);
@@ -84,8 +98,13 @@ export function CollabCanvas() {
   }, [self]);
 
   useEffect(() => {
+    statusRef.current = status;
+  }, [status]);
+
+  useEffect(() => {
     const timer = window.setTimeout(() => {
       setSelf(createLocalUser());
+      setStatus(savedStatus());
       setIsReady(true);
     }, 0);
     return () => window.clearTimeout(timer);
@@ -128,6 +147,8 @@ export function CollabCanvas() {
         attempt = 0;
         setConnectionState("open");
         ws.send(JSON.stringify({ type: "hello", name: selfRef.current.name, color: selfRef.current.color }));
+        // A participant's state lives as long as its connection: each new one states it again.
+        ws.send(JSON.stringify({ type: "state", set: { status: statusRef.current } }));
       });
 
       ws.addEventListener("message", (event: MessageEvent) => {
@@ -158,6 +179,10 @@ export function CollabCanvas() {
         }
         setConnectionState("closed");
         if (cancelled) {
+          return;
+        }
+        if (event.code === forbiddenCloseCode || event.code === kickedCloseCode) {
+          setConnectionState("removed");
           return;
         }
         if (event.code === replacedCloseCode) {
@@ -192,6 +217,17 @@ export function CollabCanvas() {
       socket.send(JSON.stringify({ type: "hello", name: self.name, color: self.color }));
     }
   }, [isReady, self.name, self.color]);
+
+  useEffect(() => {
+    if (!isReady) {
+      return;
+    }
+    sessionStorage.setItem(sessionStatusKey, status);
+    const socket = socketRef.current;
+    if (socket?.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify({ type: "state", set: { status } }));
+    }
+  }, [isReady, status]);
 
   useEffect(() => {
     const board = boardRef.current;
@@ -243,7 +279,10 @@ export function CollabCanvas() {
   const updateName = (value: string) => setSelf((current) => ({ ...current, name: trimName(value) }));
   const updateColor = (color: string) => setSelf((current) => ({ ...current, color }));
 
-  const roster = useMemo<Roster>(() => (isReady ? { ...users, [self.id]: self } : users), [isReady, users, self]);
+  const roster = useMemo<Roster>(
+    () => (isReady ? { ...users, [self.id]: { ...self, state: { ...users[self.id]?.state, status } } } : users),
+    [isReady, users, self, status],
+  );
   const visitors = useMemo(() => sortVisitors(roster, self.id), [roster, self.id]);
   const remoteUsers = useMemo(() => visitors.filter((user) => user.id !== self.id), [visitors, self.id]);
 
@@ -268,6 +307,21 @@ export function CollabCanvas() {
             maxLength={28}
             onChange={(event) => updateName(event.target.value)}
           />
+        </label>
+        <label className="flex items-center gap-2 text-sm text-gray-600">
+          Status
+          <select
+            data-testid="status-picker"
+            className="rounded-lg border border-gray-300 px-2 py-1.5 text-sm text-gray-900 outline-none focus:border-gray-500"
+            value={status}
+            onChange={(event) => setStatus(statuses.find((known) => known === event.target.value) ?? "available")}
+          >
+            {statuses.map((known) => (
+              <option key={known} value={known}>
+                {known}
+              </option>
+            ))}
+          </select>
         </label>
         <div className="flex items-center gap-1.5" role="group" aria-label="Cursor colour">
           {colors.map((color) => (
@@ -324,13 +378,30 @@ export function CollabCanvas() {
 }
 
 function PresenceRow({ user, isSelf }: { user: PresenceUser; isSelf: boolean }) {
+  const status = statusOf(user);
   return (
     <li data-testid="presence-row" data-user-id={user.id} className="flex items-center gap-2 text-sm">
       <span className="h-3 w-3 shrink-0 rounded-full" style={{ backgroundColor: user.color }} />
       <span className="truncate">{user.name}</span>
       {isSelf && <span className="text-xs text-gray-400">(you)</span>}
+      {status && (
+        <span data-testid="presence-status" className={`ml-auto rounded-full px-2 py-0.5 text-xs ${statusPillClassName(status)}`}>
+          {status}
+        </span>
+      )}
     </li>
   );
+}
+
+function statusPillClassName(status: Status) {
+  switch (status) {
+    case "busy":
+      return "bg-rose-100 text-rose-700";
+    case "away":
+      return "bg-gray-100 text-gray-500";
+    default:
+      return "bg-emerald-50 text-emerald-700";
+  }
 }
 
 function getCursorTransform(point: number[]) {
@@ -407,6 +478,8 @@ function statusClassName(state: ConnectionState) {
       return "bg-emerald-100 text-emerald-700";
     case "connecting":
       return "bg-amber-100 text-amber-700";
+    case "removed":
+      return "bg-rose-100 text-rose-700";
     default:
       return "bg-gray-200 text-gray-600";
   }

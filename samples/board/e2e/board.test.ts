@@ -158,6 +158,24 @@ describe("the board in two tabs", () => {
     a = await identity(pageA);
   });
 
+  it("shows the status A picks on B's board, and keeps it through A's moves", async () => {
+    const status = (page: Page, id: string) => row(page, id).getByTestId("presence-status");
+    await expect.poll(() => status(pageB, a.id).textContent(), patience).toBe("available");
+
+    await pageA.getByTestId("status-picker").selectOption("busy");
+    await expect.poll(() => status(pageB, a.id).textContent(), patience).toBe("busy");
+    await expect.poll(() => status(pageA, a.id).textContent(), patience).toBe("busy");
+
+    // Cursor updates do not carry state: moving does not lose it.
+    const boxA = await boardBox(pageA);
+    await pageA.mouse.move(boxA.x + 0.4 * boxA.width, boxA.y + 0.4 * boxA.height, { steps: 4 });
+    await pageA.waitForTimeout(300);
+    expect(await status(pageB, a.id).textContent()).toBe("busy");
+
+    await pageB.getByTestId("status-picker").selectOption("away");
+    await expect.poll(() => status(pageA, b.id).textContent(), patience).toBe("away");
+  });
+
   it("keeps A's identity across a reload", async () => {
     await pageA.reload();
     await waitUntilConnected(pageA);
@@ -165,6 +183,8 @@ describe("the board in two tabs", () => {
     await expect.poll(() => pageA.locator("[data-testid=presence-row]").first().getAttribute("data-user-id"), patience).toBe(a.id);
     await expect.poll(() => pageB.getByTestId("presence-row").count(), patience).toBe(2);
     await expect.poll(() => row(pageB, a.id).textContent(), patience).toContain(a.name);
+    // The picked status is the tab's too, and the new connection states it again.
+    await expect.poll(() => row(pageB, a.id).getByTestId("presence-status").textContent(), patience).toBe("busy");
   });
 
   it("removes A's row and cursor from B when A's tab closes", async () => {

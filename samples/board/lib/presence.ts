@@ -1,6 +1,10 @@
 // The Presence wire protocol v1 for the browser: types, parsing, the roster reducer and the socket URL.
 // Kept apart from React so that it is unit-tested on its own, against the vectors the .NET tests also read.
 
+/** An app-defined JSON object: a participant's own `state`, or the `info` only the server sets. */
+export type PresenceState = Record<string, unknown>;
+
+/** `state` and `info` are absent when empty, and a cursor message never carries them. */
 export type PresenceUser = {
   id: string;
   name: string;
@@ -8,6 +12,8 @@ export type PresenceUser = {
   x: number;
   y: number;
   updatedAt: number;
+  state?: PresenceState;
+  info?: PresenceState;
 };
 
 /** `resumeToken` proves this connection's claim to `selfId` on a later one; servers that issue none omit it. */
@@ -15,7 +21,9 @@ export type SnapshotMessage = { type: "snapshot"; selfId: string; users: Presenc
 export type PresenceMessage = { type: "presence"; user: PresenceUser };
 export type CursorMessage = { type: "cursor"; user: PresenceUser };
 export type LeaveMessage = { type: "leave"; id: string };
-export type ServerMessage = SnapshotMessage | PresenceMessage | CursorMessage | LeaveMessage;
+/** An application's event to the room, sent by server code; the roster ignores it. */
+export type EventMessage = { type: "event"; name: string; data: PresenceState };
+export type ServerMessage = SnapshotMessage | PresenceMessage | CursorMessage | LeaveMessage | EventMessage;
 
 export type Roster = Record<string, PresenceUser>;
 
@@ -23,6 +31,7 @@ export const colors = ["#1e9df5", "#7b61ff", "#22c079", "#fb6e6e", "#f5a623", "#
 export const names = ["Mira", "Kai", "Rin", "Avery", "Noor", "Sol", "Ira", "Jules"];
 export const sessionUserKey = "collab-session-user";
 export const sessionTokenKey = "collab-session-resume";
+export const sessionStatusKey = "collab-session-status";
 export const maxNameLength = 28;
 export const cursorSendIntervalMs = 80;
 
@@ -31,6 +40,14 @@ export const v2Protocol = "presence.v2";
 
 /** The close code a server sends when a newer connection with the same id took this one's place. */
 export const replacedCloseCode = 4000;
+
+/** Close codes after which reconnecting as is would only be refused again: the app refused the join, or removed us. */
+export const forbiddenCloseCode = 4003;
+export const kickedCloseCode = 4004;
+
+/** The statuses the board offers; the server carries any JSON, the board picks this one field. */
+export const statuses = ["available", "busy", "away"] as const;
+export type Status = (typeof statuses)[number];
 
 type JsonObject = Record<string, unknown>;
 
@@ -50,11 +67,19 @@ function parseUser(value: unknown): PresenceUser | null {
   if (!isObject(value)) {
     return null;
   }
-  const { id, name, color, x, y, updatedAt } = value;
+  const { id, name, color, x, y, updatedAt, state, info } = value;
   if (!isText(id) || !isText(name) || !isText(color) || !isFiniteNumber(x) || !isFiniteNumber(y) || !isFiniteNumber(updatedAt)) {
     return null;
   }
-  return { id, name, color, x, y, updatedAt };
+  // A state that is not an object reads as none, as in PresenceProtocol.ReadUser.
+  const user: PresenceUser = { id, name, color, x, y, updatedAt };
+  if (isObject(state)) {
+    user.state = state;
+  }
+  if (isObject(info)) {
+    user.info = info;
+  }
+  return user;
 }
 
 /**
@@ -94,6 +119,8 @@ export function parseServerMessage(raw: string): ServerMessage | null {
     }
     case "leave":
       return isText(data.id) ? { type: "leave", id: data.id } : null;
+    case "event":
+      return isText(data.name) && isObject(data.data) ? { type: "event", name: data.name, data: data.data } : null;
     default:
       return null;
   }
@@ -120,15 +147,32 @@ export function parseServerFrame(raw: string): ServerMessage[] | null {
 
 /**
  * Folds a server message into the roster: a snapshot replaces it, presence and cursor insert or replace their
- * user, and leave removes its user unless it is the receiver itself.
+ * user (a cursor keeps the state and info it does not carry), leave removes its user unless it is the receiver
+ * itself, and an app event changes nothing.
  */
 export function reducePresence(current: Roster, message: ServerMessage, selfId: string): Roster {
   switch (message.type) {
     case "snapshot":
       return Object.fromEntries(message.users.map((user) => [user.id, user]));
     case "presence":
-    case "cursor":
       return { ...current, [message.user.id]: message.user };
+    case "cursor": {
+      const known = current[message.user.id];
+      if (!known) {
+        return { ...current, [message.user.id]: message.user };
+      }
+      const { state: _state, info: _info, ...moved } = message.user;
+      const user: PresenceUser = moved;
+      if (known.state) {
+        user.state = known.state;
+      }
+      if (known.info) {
+        user.info = known.info;
+      }
+      return { ...current, [user.id]: user };
+    }
+    case "event":
+      return current;
     case "leave": {
       if (message.id === selfId || !(message.id in current)) {
         return current;
@@ -181,6 +225,12 @@ export function trimName(name: string): string {
 export function reconnectDelay(attempt: number, random: () => number = Math.random): number {
   const base = Math.min(800 * 1.6 ** attempt, 8000);
   return Math.round(base * (0.8 + random() * 0.4));
+}
+
+/** The board's status of a participant: the `status` field of its state, when it is one the board knows. */
+export function statusOf(user: PresenceUser): Status | undefined {
+  const status = user.state?.status;
+  return statuses.find((known) => known === status);
 }
 
 /** Orders the sidebar: self first, then the others by name. */

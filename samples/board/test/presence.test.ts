@@ -6,6 +6,7 @@ import {
   reconnectDelay,
   reducePresence,
   sortVisitors,
+  statusOf,
   trimName,
   type PresenceUser,
 } from "@/lib/presence";
@@ -69,5 +70,14 @@ describe("rules", () => {
     const roster = { a: user("a", "A") };
     expect(reducePresence(roster, { type: "leave", id: "zz" }, "a")).toBe(roster);
     expect(reducePresence(roster, { type: "leave", id: "a" }, "a")).toBe(roster);
+  });
+});
+
+describe("statusOf", () => {
+  it("reads the status field of a participant's state, when the board knows it", () => {
+    expect(statusOf({ ...user("a", "A"), state: { status: "busy", other: 1 } })).toBe("busy");
+    expect(statusOf({ ...user("a", "A"), state: { status: "on fire" } })).toBeUndefined();
+    expect(statusOf({ ...user("a", "A"), state: { status: 3 } })).toBeUndefined();
+    expect(statusOf(user("a", "A"))).toBeUndefined();
   });
 });

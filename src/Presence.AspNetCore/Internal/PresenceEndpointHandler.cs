@@ -86,7 +86,7 @@ internal sealed partial class PresenceEndpointHandler(
         // A signed-in user is who the app says: the query's id counts for nothing then.
         if (context.User.Identity?.IsAuthenticated == true)
         {
-            if (!SignedInIdentity.TryRead(context.User, identityOptions.Value, out var id, out var name))
+            if (!SignedInIdentity.TryRead(context.User, identityOptions.Value, out var id, out var name, out var info))
             {
                 Log.NoIdClaim(logger, identityOptions.Value.IdClaimType);
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
@@ -94,12 +94,12 @@ internal sealed partial class PresenceEndpointHandler(
                 return;
             }
 
-            request = request with { Id = id, Name = name ?? request.Name, IsAuthenticated = true, ResumeToken = null };
+            request = request with { Id = id, Name = name ?? request.Name, IsAuthenticated = true, ResumeToken = null, Info = info };
         }
 
         if (_joinHooks.Length > 0)
         {
-            var join = new PresenceJoinContext(context, room, request.Id, request.IsAuthenticated, request.Name, request.Color);
+            var join = new PresenceJoinContext(context, room, request.Id, request.IsAuthenticated, request.Name, request.Color) { Info = request.Info };
             foreach (var hook in _joinHooks)
             {
                 var decision = await hook.DecideAsync(join).ConfigureAwait(false);
@@ -111,7 +111,7 @@ internal sealed partial class PresenceEndpointHandler(
                 }
             }
 
-            request = request with { Name = join.Name, Color = join.Color };
+            request = request with { Name = join.Name, Color = join.Color, Info = join.Info };
         }
 
         var accepted = await handshake.AcceptAsync(

@@ -8,12 +8,14 @@ namespace Presence.AspNetCore.Internal;
 internal static class SignedInIdentity
 {
     private const string MappedPrefix = "u-";
+    private const int MaxAvatarLength = 512;
 
-    /// <summary>Reads the user's participant id and name; false when the user has no usable id claim.</summary>
-    public static bool TryRead(ClaimsPrincipal user, PresenceIdentityOptions options, out string id, out string? name)
+    /// <summary>Reads the user's participant id, name and info; false when the user has no usable id claim.</summary>
+    public static bool TryRead(ClaimsPrincipal user, PresenceIdentityOptions options, out string id, out string? name, out PresenceState? info)
     {
         id = "";
         name = options.NameClaimType is { } nameClaim ? user.FindFirst(nameClaim)?.Value : null;
+        info = options.AvatarClaimType is { } avatarClaim ? InfoOf(user.FindFirst(avatarClaim)?.Value) : null;
         if (user.FindFirst(options.IdClaimType)?.Value is not { Length: > 0 } value)
         {
             return false;
@@ -21,6 +23,20 @@ internal static class SignedInIdentity
 
         id = ParticipantIdOf(value);
         return true;
+    }
+
+    // A claim is the app's word, but its value may have come from anyone's profile: only a plain web URL is passed on.
+    private static PresenceState? InfoOf(string? avatar)
+    {
+        if (avatar is not { Length: > 0 and <= MaxAvatarLength }
+            || !Uri.TryCreate(avatar, UriKind.Absolute, out var url)
+            || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+        {
+            return null;
+        }
+
+        var json = new System.Text.Json.Nodes.JsonObject { ["avatar"] = url.AbsoluteUri }.ToJsonString();
+        return PresenceState.TryParse(Encoding.UTF8.GetBytes(json), PresenceState.MaxBytes, PresenceState.MaxDepth, out var info) ? info : null;
     }
 
     /// <summary>

@@ -50,6 +50,23 @@ public sealed class PresenceClient : IAsyncDisposable
     public Task SendCursorAsync(double x, double y, CancellationToken cancellationToken = default) =>
         SendAsync(ClientMessage.Cursor(x, y), cancellationToken);
 
+    /// <summary>
+    /// Sets keys of this participant's state (<see cref="PresenceUser.State"/>): each top-level key of
+    /// <paramref name="update"/> replaces the one of that name, and a <see langword="null"/> value removes it.
+    /// </summary>
+    /// <param name="update">The keys to set.</param>
+    /// <param name="cancellationToken">Cancels the send.</param>
+    /// <returns>A task that completes when the message is sent.</returns>
+    public Task SetStateAsync(PresenceState update, CancellationToken cancellationToken = default) =>
+        SendAsync(ClientMessage.SetState(update), cancellationToken);
+
+    /// <summary>Replaces this participant's whole state; an empty one clears it.</summary>
+    /// <param name="state">The new state.</param>
+    /// <param name="cancellationToken">Cancels the send.</param>
+    /// <returns>A task that completes when the message is sent.</returns>
+    public Task ReplaceStateAsync(PresenceState state, CancellationToken cancellationToken = default) =>
+        SendAsync(ClientMessage.ReplaceState(state), cancellationToken);
+
     /// <summary>Receives until the server closes the connection. Frames that are not server frames are skipped.</summary>
     /// <param name="cancellationToken">Stops receiving.</param>
     /// <returns>A task that completes when the connection is over.</returns>

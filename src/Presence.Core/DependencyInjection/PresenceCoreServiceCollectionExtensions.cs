@@ -26,6 +26,7 @@ public static class PresenceCoreServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IPresenceRoster, InMemoryPresenceRoster>();
         services.TryAddSingleton<PresenceEngine>();
+        services.TryAddSingleton<IPresenceRooms>(static provider => provider.GetRequiredService<PresenceEngine>());
         return new PresenceBuilder(services);
     }
 }

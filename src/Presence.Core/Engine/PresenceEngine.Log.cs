@@ -85,5 +85,11 @@ public sealed partial class PresenceEngine
 
         [LoggerMessage(25, LogLevel.Information, "A connection asked for live participant {ParticipantId} in room {Room} without its resume token; it gets a fresh id.", EventName = "ClaimRefused")]
         public static partial void ClaimRefused(ILogger logger, string participantId, string room);
+
+        [LoggerMessage(27, LogLevel.Debug, "Ignored a state update from {ParticipantId}: {Bytes} bytes, past the state's bounds.", EventName = "StateRefused")]
+        public static partial void StateRefused(ILogger logger, string participantId, int bytes);
+
+        [LoggerMessage(28, LogLevel.Information, "Kicked {ParticipantId} from room {Room}.", EventName = "Kicked")]
+        public static partial void Kicked(ILogger logger, string participantId, string room);
     }
 }

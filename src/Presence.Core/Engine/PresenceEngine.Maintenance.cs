@@ -11,6 +11,7 @@ public sealed partial class PresenceEngine
     private readonly CancellationTokenSource _stopping = new();
     private Task? _maintenance;
     private int _loopsStarted;
+    private int _disposed;
     private long _lastMaintenance;
 
     private void SchedulePersistence(PresenceConnection connection)

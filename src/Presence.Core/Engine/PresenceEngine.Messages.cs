@@ -55,32 +55,78 @@ public sealed partial class PresenceEngine
     // Internal for the broadcast benchmark, which drives the hot path exactly as a received message does.
     internal async ValueTask HandleAsync(PresenceConnection connection, ClientMessage message)
     {
-        var room = connection.Room!;
-        var current = connection.User;
-        if (message.Type == ClientMessageType.Hello)
+        switch (message.Type)
         {
-            var name = PresenceRules.CleanName(message.Name, current.Name);
-            var color = PresenceRules.CleanColor(message.Color, current.Color);
-            var user = current with { Name = name, Color = color, UpdatedAt = Now() };
-            connection.Update(user, textChanged: name != current.Name || color != current.Color);
-            if (AdmitHello(connection))
-            {
-                await WriteAndAnnounceAsync(connection).ConfigureAwait(false);
-            }
+            case ClientMessageType.Hello:
+                lock (connection.UserGate)
+                {
+                    var current = connection.User;
+                    var name = PresenceRules.CleanName(message.Name, current.Name);
+                    var color = PresenceRules.CleanColor(message.Color, current.Color);
+                    connection.Update(current with { Name = name, Color = color, UpdatedAt = Now() }, textChanged: name != current.Name || color != current.Color);
+                }
+
+                if (AdmitHello(connection))
+                {
+                    await WriteAndAnnounceAsync(connection).ConfigureAwait(false);
+                }
+
+                break;
+            case ClientMessageType.State:
+                if (ApplyState(connection, message))
+                {
+                    HoldStateForTick(connection);
+                }
+
+                break;
+            default:
+                lock (connection.UserGate)
+                {
+                    var current = connection.User;
+                    connection.Update(
+                        current with
+                        {
+                            X = PresenceRules.ClampCoordinate(message.X, current.X),
+                            Y = PresenceRules.ClampCoordinate(message.Y, current.Y),
+                            UpdatedAt = Now(),
+                        },
+                        textChanged: false);
+                }
+
+                if (AdmitCursor(connection))
+                {
+                    AnnounceCursor(connection);
+                }
+
+                break;
         }
-        else
+    }
+
+    /// <summary>
+    /// Merges or replaces the participant's state. An update past <see cref="PresenceOptions.MaxStateBytes"/> or
+    /// <see cref="PresenceOptions.MaxStateDepth"/> is ignored, and the state stays as it was. True when it changed.
+    /// </summary>
+    private bool ApplyState(PresenceConnection connection, ClientMessage message)
+    {
+        lock (connection.UserGate)
         {
-            var user = current with
+            var current = connection.User;
+            var state = message.ReplacesState ? message.State! : (current.State ?? PresenceState.Empty).Merge(message.State!);
+            if (!PresenceState.TryParse(state.Utf8Json.Span, _options.MaxStateBytes, _options.MaxStateDepth, out _))
             {
-                X = PresenceRules.ClampCoordinate(message.X, current.X),
-                Y = PresenceRules.ClampCoordinate(message.Y, current.Y),
-                UpdatedAt = Now(),
-            };
-            connection.Update(user, textChanged: false);
-            if (AdmitCursor(connection))
-            {
-                AnnounceCursor(connection);
+                _metrics.MessageIgnored();
+                Log.StateRefused(_logger, connection.Id, state.Utf8Json.Length);
+                return false;
             }
+
+            var next = state.IsEmpty ? null : state;
+            if (Equals(next, current.State))
+            {
+                return false;
+            }
+
+            connection.Update(current with { State = next, UpdatedAt = Now() }, textChanged: false);
+            return true;
         }
     }
 

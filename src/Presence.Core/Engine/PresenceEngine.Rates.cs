@@ -4,7 +4,8 @@ using Presence.Internal;
 namespace Presence;
 
 // What one client may send, per second: cursors and hellos past their bucket are held by the sender's own connection,
-// the newest replacing the older, and go out on a later tick once a token is there. The excess never reaches another
+// the newest replacing the older, and go out on a later tick once a token is there. State updates are always held for
+// the next tick, so that each tick carries a participant's latest state once. The excess never reaches another
 // member's outbox, the backplane or the store.
 public sealed partial class PresenceEngine
 {
@@ -42,6 +43,16 @@ public sealed partial class PresenceEngine
         }
     }
 
+    /// <summary>The participant's state changed: its latest goes out with the next tick that has a token for it.</summary>
+    private void HoldStateForTick(PresenceConnection connection)
+    {
+        lock (connection.RateGate)
+        {
+            connection.StateHeld = true;
+            QueueHeldLocked(connection);
+        }
+    }
+
     private bool TryTakeLocked(PresenceConnection connection, bool hello) => hello
         ? connection.Hellos.TryTake(_timeProvider, _options.HellosPerSecond, _options.HelloBurst)
         : connection.Cursors.TryTake(_timeProvider, _options.CursorsPerSecond, _options.CursorBurst);
@@ -57,7 +68,7 @@ public sealed partial class PresenceEngine
 
     /// <summary>
     /// On each tick, before the rooms are flushed: what each connection held back goes out if its bucket has a token
-    /// again, as the participant is now. A <c>hello</c> carries the position too, so it stands for a held cursor.
+    /// again, as the participant is now. A <c>presence</c> carries the position too, so it stands for a held cursor.
     /// </summary>
     private void ReleaseHeld()
     {
@@ -76,20 +87,22 @@ public sealed partial class PresenceEngine
 
     private void ReleaseHeld(PresenceConnection connection)
     {
-        bool cursor = false, hello = false;
+        bool cursor = false, presence = false;
         lock (connection.RateGate)
         {
             connection.HeldQueued = false;
             if (!connection.IsMember)
             {
-                connection.CursorHeld = connection.HelloHeld = false;
+                connection.CursorHeld = connection.HelloHeld = connection.StateHeld = false;
                 return;
             }
 
-            if (connection.HelloHeld && TryTakeLocked(connection, hello: true))
+            // A presence carries the name, the state and the position: whichever releases one stands for all three.
+            if ((connection.HelloHeld && TryTakeLocked(connection, hello: true))
+                || (connection.StateHeld && connection.States.TryTake(_timeProvider, _options.StateUpdatesPerSecond, _options.StateBurst)))
             {
-                connection.HelloHeld = connection.CursorHeld = false;
-                hello = true;
+                connection.HelloHeld = connection.StateHeld = connection.CursorHeld = false;
+                presence = true;
             }
             else if (connection.CursorHeld && TryTakeLocked(connection, hello: false))
             {
@@ -97,15 +110,15 @@ public sealed partial class PresenceEngine
                 cursor = true;
             }
 
-            if (connection.CursorHeld || connection.HelloHeld)
+            if (connection.CursorHeld || connection.HelloHeld || connection.StateHeld)
             {
                 QueueHeldLocked(connection);
             }
         }
 
-        if (hello)
+        if (presence)
         {
-            _ = ReleaseHelloAsync(connection);
+            _ = ReleasePresenceAsync(connection);
         }
         else if (cursor)
         {
@@ -113,7 +126,7 @@ public sealed partial class PresenceEngine
         }
     }
 
-    private async Task ReleaseHelloAsync(PresenceConnection connection)
+    private async Task ReleasePresenceAsync(PresenceConnection connection)
     {
         try
         {

@@ -24,6 +24,12 @@ public sealed partial class PresenceEngine
 
     private void OnRemoteEvent(PresenceRoom room, ReadOnlySpan<byte> element)
     {
+        if (ControlMessage.IsControl(element))
+        {
+            OnRemoteControl(room, element);
+            return;
+        }
+
         if (!PresenceProtocol.TryParseServerMessage(element, out var message))
         {
             Log.RemoteMessageIgnored(_logger, room.Name);
@@ -52,6 +58,9 @@ public sealed partial class PresenceEngine
                 }
 
                 AnnounceLocally(room, FrameEncoder.Message(new LeaveMessage(id)), id, isCursor: false);
+                break;
+            case EventMessage { Name: var name } when PresenceRules.IsIdentifier(name):
+                AnnounceLocally(room, FrameEncoder.Message(message), string.Empty, isCursor: false);
                 break;
             default:
                 Log.RemoteMessageIgnored(_logger, room.Name);

@@ -123,10 +123,16 @@ public sealed partial class PresenceEngine : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the background work: ticks, throttled persistence and refreshes.</summary>
+    /// <summary>Stops the background work: ticks, throttled persistence and refreshes. Later calls do nothing.</summary>
     /// <returns>A task that completes when it has stopped.</returns>
     public async ValueTask DisposeAsync()
     {
+        // The container disposes the engine once as itself and once as each service it is registered as.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await StopLoopsAsync().ConfigureAwait(false);
         _metrics.Dispose();
     }
@@ -140,7 +146,10 @@ public sealed partial class PresenceEngine : IAsyncDisposable
             PresenceRules.CleanColor(request.Color, PresenceRules.DefaultColor),
             0.5,
             0.5,
-            Now());
+            Now())
+        {
+            Info = request.Info is { IsEmpty: false } info ? info : null,
+        };
     }
 
     private double Now() => _timeProvider.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;

@@ -27,4 +27,10 @@ public sealed record PresenceJoinRequest(string? Id, string? Name, string? Color
     /// sets it for an authenticated user, whose id it takes from a claim.
     /// </summary>
     public bool IsAuthenticated { get; init; }
+
+    /// <summary>
+    /// Gets what the server says of the participant (<see cref="PresenceUser.Info"/>), which its client cannot change:
+    /// a join hook sets it, from claims or the application's data.
+    /// </summary>
+    public PresenceState? Info { get; init; }
 }

@@ -127,6 +127,33 @@ public sealed class PresenceOptions
     public int HelloBurst { get; set; } = 5;
 
     /// <summary>
+    /// Gets or sets how many state updates (<c>{"type":"state"}</c>) per second one connection may have written to the
+    /// store and relayed. Updates are coalesced per tick in any case: the participant's latest state goes out once,
+    /// with the next tick; past this rate (and <see cref="StateBurst"/>) it waits for a later one.
+    /// </summary>
+    /// <value>10.</value>
+    [Range(0.01, 10_000)]
+    public double StateUpdatesPerSecond { get; set; } = 10;
+
+    /// <summary>Gets or sets how many state updates one connection may have relayed at once before <see cref="StateUpdatesPerSecond"/> applies.</summary>
+    /// <value>10.</value>
+    [Range(1, 10_000)]
+    public int StateBurst { get; set; } = 10;
+
+    /// <summary>
+    /// Gets or sets the most bytes a participant's own state may have, as compact JSON. An update that would make it
+    /// larger is ignored, and the state stays as it was.
+    /// </summary>
+    /// <value>1 KiB.</value>
+    [Range(2, PresenceState.MaxBytes)]
+    public int MaxStateBytes { get; set; } = 1024;
+
+    /// <summary>Gets or sets how deep a participant's own state may nest (the object itself is level 1). A deeper update is ignored.</summary>
+    /// <value>4: room for <c>{"selection":[{"id":…}]}</c>.</value>
+    [Range(1, PresenceState.MaxDepth)]
+    public int MaxStateDepth { get; set; } = 4;
+
+    /// <summary>
     /// Gets or sets after how many departures (at least half of the connections there were) the engine asks the
     /// runtime for a full, background collection, once they have been gone for 15 seconds, at most every 30 s. An
     /// idle server allocates nothing, so without it the heap that thousands of closed connections and rooms filled

@@ -21,7 +21,7 @@ internal static class FrameEncoder
             writer.WriteStartObject();
             writer.WriteString(ProtocolNames.Type, ProtocolNames.CursorType);
             writer.WritePropertyName(ProtocolNames.User);
-            WriteUser(writer, state.text, state.user);
+            WriteUser(writer, state.text, state.user, withState: false);
             writer.WriteEndObject();
         });
 
@@ -32,14 +32,14 @@ internal static class FrameEncoder
             writer.WriteStartObject();
             writer.WriteString(ProtocolNames.Type, ProtocolNames.PresenceType);
             writer.WritePropertyName(ProtocolNames.User);
-            WriteUser(writer, state.text, state.user);
+            WriteUser(writer, state.text, state.user, withState: true);
             writer.WriteEndObject();
         });
 
     public static byte[] Message(ServerMessage message) =>
         Encode(message, static (writer, state) => PresenceProtocol.WriteServerMessage(writer, state));
 
-    private static void WriteUser(Utf8JsonWriter writer, ParticipantText text, PresenceUser user)
+    private static void WriteUser(Utf8JsonWriter writer, ParticipantText text, PresenceUser user, bool withState)
     {
         writer.WriteStartObject();
         writer.WriteString(ProtocolNames.Id, text.Id);
@@ -48,6 +48,11 @@ internal static class FrameEncoder
         writer.WriteNumber(ProtocolNames.X, user.X);
         writer.WriteNumber(ProtocolNames.Y, user.Y);
         writer.WriteNumber(ProtocolNames.UpdatedAt, user.UpdatedAt);
+        if (withState)
+        {
+            PresenceProtocol.WriteStates(writer, user);
+        }
+
         writer.WriteEndObject();
     }
 

@@ -14,6 +14,7 @@ internal sealed class PresenceConnection : IDisposable
     private bool _isMember;
     private TokenBucket _cursors;
     private TokenBucket _hellos;
+    private TokenBucket _states;
 
     public PresenceConnection(
         PresenceEngine engine,
@@ -53,8 +54,14 @@ internal sealed class PresenceConnection : IDisposable
     /// <summary>Gets or sets the room this connection joined; set once, by the join.</summary>
     public PresenceRoom? Room { get; set; }
 
-    /// <summary>Gets the participant as it is now. Only the connection's receive loop changes it.</summary>
+    /// <summary>
+    /// Gets the participant as it is now. The connection's receive loop changes it, and the room API its info, each
+    /// under <see cref="UserGate"/>.
+    /// </summary>
     public PresenceUser User => Volatile.Read(ref _user);
+
+    /// <summary>Gets the lock under which <see cref="User"/> is read and replaced, so that no change is lost to another.</summary>
+    public Lock UserGate { get; } = new();
 
     /// <summary>Gets the JSON-escaped id, name and colour of <see cref="User"/>.</summary>
     public ParticipantText Text { get; private set; }
@@ -107,6 +114,9 @@ internal sealed class PresenceConnection : IDisposable
     /// <summary>Gets or sets a value telling whether a <c>hello</c> waits for a token (under <see cref="RateGate"/>).</summary>
     public bool HelloHeld { get; set; }
 
+    /// <summary>Gets or sets a value telling whether a state update waits for the tick (under <see cref="RateGate"/>).</summary>
+    public bool StateHeld { get; set; }
+
     /// <summary>Gets or sets a value telling whether the connection is in the engine's queue of held messages (under <see cref="RateGate"/>).</summary>
     public bool HeldQueued { get; set; }
 
@@ -115,6 +125,9 @@ internal sealed class PresenceConnection : IDisposable
 
     /// <summary>Gets the hello bucket (under <see cref="RateGate"/>).</summary>
     public ref TokenBucket Hellos => ref _hellos;
+
+    /// <summary>Gets the state bucket (under <see cref="RateGate"/>).</summary>
+    public ref TokenBucket States => ref _states;
 
     /// <summary>Marks the participant for the next throttled write; true when it was not marked yet.</summary>
     public bool TryMarkForPersistence() => Interlocked.Exchange(ref _persistPending, 1) == 0;

@@ -25,7 +25,7 @@ public static partial class PresenceProtocol
         }
 
         var reader = new Utf8JsonReader(input);
-        return TryReadClientMessage(ref reader, out message);
+        return TryReadClientMessage(ref reader, input, out message);
     }
 
     /// <summary>Parses a server message; never throws.</summary>
@@ -45,7 +45,7 @@ public static partial class PresenceProtocol
         }
 
         var reader = new Utf8JsonReader(input);
-        return TryReadServerMessage(ref reader, out message);
+        return TryReadServerMessage(ref reader, input, out message);
     }
 
     /// <summary>
@@ -100,7 +100,7 @@ public static partial class PresenceProtocol
                 return false;
             }
 
-            user = ReadUser(ref reader);
+            user = ReadUser(ref reader, input);
             return user is not null && !reader.Read();
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
@@ -110,7 +110,7 @@ public static partial class PresenceProtocol
         }
     }
 
-    private static bool TryReadClientMessage(ref Utf8JsonReader reader, out ClientMessage message)
+    private static bool TryReadClientMessage(ref Utf8JsonReader reader, ReadOnlySpan<byte> input, out ClientMessage message)
     {
         message = default;
         try
@@ -123,12 +123,23 @@ public static partial class PresenceProtocol
             ClientMessageType? type = null;
             string? name = null, color = null;
             double? x = null, y = null;
+            PresenceState? set = null, replace = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals(ProtocolNames.Type.EncodedUtf8Bytes))
                 {
                     reader.Read();
                     type = ReadClientType(ref reader);
+                }
+                else if (reader.ValueTextEquals(ProtocolNames.Set.EncodedUtf8Bytes))
+                {
+                    reader.Read();
+                    set = ReadStateOrNull(ref reader, input, update: true);
+                }
+                else if (reader.ValueTextEquals(ProtocolNames.Replace.EncodedUtf8Bytes))
+                {
+                    reader.Read();
+                    replace = ReadStateOrNull(ref reader, input, update: false);
                 }
                 else if (reader.ValueTextEquals(ProtocolNames.X.EncodedUtf8Bytes))
                 {
@@ -170,6 +181,12 @@ public static partial class PresenceProtocol
                 case ClientMessageType.Cursor:
                     message = ClientMessage.Cursor(x, y);
                     return true;
+                case ClientMessageType.State when replace is not null:
+                    message = ClientMessage.ReplaceState(replace);
+                    return true;
+                case ClientMessageType.State when set is not null:
+                    message = ClientMessage.SetState(set);
+                    return true;
                 default:
                     return false;
             }
@@ -181,7 +198,7 @@ public static partial class PresenceProtocol
         }
     }
 
-    private static bool TryReadServerMessage(ref Utf8JsonReader reader, [NotNullWhen(true)] out ServerMessage? message)
+    private static bool TryReadServerMessage(ref Utf8JsonReader reader, ReadOnlySpan<byte> input, [NotNullWhen(true)] out ServerMessage? message)
     {
         message = null;
         try
@@ -192,7 +209,8 @@ public static partial class PresenceProtocol
             }
 
             ServerMessageType? type = null;
-            string? selfId = null, stateStore = null, id = null, resumeToken = null;
+            string? selfId = null, stateStore = null, id = null, resumeToken = null, name = null;
+            PresenceState? data = null;
             PresenceUser? user = null;
             List<PresenceUser>? users = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -205,12 +223,22 @@ public static partial class PresenceProtocol
                 else if (reader.ValueTextEquals(ProtocolNames.User.EncodedUtf8Bytes))
                 {
                     reader.Read();
-                    user = ReadUser(ref reader);
+                    user = ReadUser(ref reader, input);
                 }
                 else if (reader.ValueTextEquals(ProtocolNames.Users.EncodedUtf8Bytes))
                 {
                     reader.Read();
-                    users = ReadUsers(ref reader);
+                    users = ReadUsers(ref reader, input);
+                }
+                else if (reader.ValueTextEquals(ProtocolNames.Name.EncodedUtf8Bytes))
+                {
+                    reader.Read();
+                    name = ReadStringOrNull(ref reader);
+                }
+                else if (reader.ValueTextEquals(ProtocolNames.Data.EncodedUtf8Bytes))
+                {
+                    reader.Read();
+                    data = ReadStateOrNull(ref reader, input, update: false);
                 }
                 else if (reader.ValueTextEquals(ProtocolNames.SelfId.EncodedUtf8Bytes))
                 {
@@ -252,6 +280,7 @@ public static partial class PresenceProtocol
                 ServerMessageType.Presence when user is not null => new PresenceMessage(user),
                 ServerMessageType.Cursor when user is not null => new CursorMessage(user),
                 ServerMessageType.Leave when id is not null => new LeaveMessage(id),
+                ServerMessageType.Event when name is not null && data is not null => new EventMessage(name, data),
                 _ => null,
             };
             return message is not null;
@@ -263,7 +292,7 @@ public static partial class PresenceProtocol
     }
 
     // Reads one user object; the reader is on its StartObject and ends on its EndObject.
-    internal static PresenceUser? ReadUser(ref Utf8JsonReader reader)
+    internal static PresenceUser? ReadUser(ref Utf8JsonReader reader, ReadOnlySpan<byte> input)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -273,9 +302,20 @@ public static partial class PresenceProtocol
 
         string? id = null, name = null, color = null;
         double? x = null, y = null, updatedAt = null;
+        PresenceState? state = null, info = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals(ProtocolNames.Id.EncodedUtf8Bytes))
+            if (reader.ValueTextEquals(ProtocolNames.State.EncodedUtf8Bytes))
+            {
+                reader.Read();
+                state = ReadStateOrNull(ref reader, input, update: false);
+            }
+            else if (reader.ValueTextEquals(ProtocolNames.Info.EncodedUtf8Bytes))
+            {
+                reader.Read();
+                info = ReadStateOrNull(ref reader, input, update: false);
+            }
+            else if (reader.ValueTextEquals(ProtocolNames.Id.EncodedUtf8Bytes))
             {
                 reader.Read();
                 id = ReadStringOrNull(ref reader);
@@ -316,11 +356,11 @@ public static partial class PresenceProtocol
             && x is { } xv && double.IsFinite(xv)
             && y is { } yv && double.IsFinite(yv)
             && updatedAt is { } at && double.IsFinite(at)
-            ? new PresenceUser(id, name, color, xv, yv, at)
+            ? new PresenceUser(id, name, color, xv, yv, at) { State = state, Info = info }
             : null;
     }
 
-    private static List<PresenceUser>? ReadUsers(ref Utf8JsonReader reader)
+    private static List<PresenceUser>? ReadUsers(ref Utf8JsonReader reader, ReadOnlySpan<byte> input)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
@@ -332,7 +372,7 @@ public static partial class PresenceProtocol
         var valid = true;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            var user = ReadUser(ref reader);
+            var user = ReadUser(ref reader, input);
             if (user is null)
             {
                 valid = false;
@@ -357,6 +397,11 @@ public static partial class PresenceProtocol
         if (reader.ValueTextEquals(ProtocolNames.CursorType.EncodedUtf8Bytes))
         {
             return ClientMessageType.Cursor;
+        }
+
+        if (reader.ValueTextEquals(ProtocolNames.StateType.EncodedUtf8Bytes))
+        {
+            return ClientMessageType.State;
         }
 
         return reader.ValueTextEquals(ProtocolNames.HelloType.EncodedUtf8Bytes) ? ClientMessageType.Hello : null;
@@ -385,7 +430,30 @@ public static partial class PresenceProtocol
             return ServerMessageType.Snapshot;
         }
 
+        if (reader.ValueTextEquals(ProtocolNames.EventType.EncodedUtf8Bytes))
+        {
+            return ServerMessageType.Event;
+        }
+
         return reader.ValueTextEquals(ProtocolNames.LeaveType.EncodedUtf8Bytes) ? ServerMessageType.Leave : null;
+    }
+
+    // A state object within the message, as its own bytes: one the rules refuse reads as absent. The reader is on the
+    // value and ends on its last token.
+    private static PresenceState? ReadStateOrNull(ref Utf8JsonReader reader, ReadOnlySpan<byte> input, bool update)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        var start = (int)reader.TokenStartIndex;
+        reader.Skip();
+        var value = input[start..(int)reader.BytesConsumed];
+        return (update
+            ? PresenceState.TryParseUpdate(value, PresenceState.MaxBytes, PresenceState.MaxDepth, out var state)
+            : PresenceState.TryParse(value, PresenceState.MaxBytes, PresenceState.MaxDepth, out state)) ? state : null;
     }
 
     private static string? ReadStringOrNull(ref Utf8JsonReader reader)

@@ -28,6 +28,11 @@ public static partial class PresenceProtocol
                     WriteOptional(writer, ProtocolNames.X, message.X);
                     WriteOptional(writer, ProtocolNames.Y, message.Y);
                     break;
+                case ClientMessageType.State:
+                    writer.WriteString(ProtocolNames.Type, ProtocolNames.StateType);
+                    writer.WritePropertyName(message.ReplacesState ? ProtocolNames.Replace : ProtocolNames.Set);
+                    writer.WriteRawValue(message.State!.Utf8Json.Span, skipInputValidation: true);
+                    break;
                 default:
                     throw new ArgumentException($"Unknown client message type {message.Type}.", nameof(message));
             }
@@ -47,7 +52,7 @@ public static partial class PresenceProtocol
         Write(output, message, WriteServerMessage);
     }
 
-    /// <summary>Writes one user object, <c>{"id","name","color","x","y","updatedAt"}</c>, as stores keep it.</summary>
+    /// <summary>Writes one user object, <c>{"id","name","color","x","y","updatedAt"}</c> and its state and info, as stores keep it.</summary>
     /// <param name="user">The user.</param>
     /// <param name="output">Where the UTF-8 bytes go.</param>
     public static void WriteUser(PresenceUser user, IBufferWriter<byte> output)
@@ -103,11 +108,17 @@ public static partial class PresenceProtocol
             case CursorMessage cursor:
                 writer.WriteString(ProtocolNames.Type, ProtocolNames.CursorType);
                 writer.WritePropertyName(ProtocolNames.User);
-                WriteUser(writer, cursor.User);
+                WriteUser(writer, cursor.User, withState: false);
                 break;
             case LeaveMessage leave:
                 writer.WriteString(ProtocolNames.Type, ProtocolNames.LeaveType);
                 writer.WriteString(ProtocolNames.Id, leave.Id);
+                break;
+            case EventMessage appEvent:
+                writer.WriteString(ProtocolNames.Type, ProtocolNames.EventType);
+                writer.WriteString(ProtocolNames.Name, appEvent.Name);
+                writer.WritePropertyName(ProtocolNames.Data);
+                writer.WriteRawValue(appEvent.Data.Utf8Json.Span, skipInputValidation: true);
                 break;
             default:
                 throw new ArgumentException($"Unknown server message {message.GetType()}.", nameof(message));
@@ -116,7 +127,10 @@ public static partial class PresenceProtocol
         writer.WriteEndObject();
     }
 
-    internal static void WriteUser(Utf8JsonWriter writer, PresenceUser user)
+    internal static void WriteUser(Utf8JsonWriter writer, PresenceUser user) => WriteUser(writer, user, withState: true);
+
+    // A cursor message leaves state and info out: they change rarely, cursors many times a second.
+    private static void WriteUser(Utf8JsonWriter writer, PresenceUser user, bool withState)
     {
         writer.WriteStartObject();
         writer.WriteString(ProtocolNames.Id, user.Id);
@@ -125,7 +139,28 @@ public static partial class PresenceProtocol
         writer.WriteNumber(ProtocolNames.X, user.X);
         writer.WriteNumber(ProtocolNames.Y, user.Y);
         writer.WriteNumber(ProtocolNames.UpdatedAt, user.UpdatedAt);
+        if (withState)
+        {
+            WriteStates(writer, user);
+        }
+
         writer.WriteEndObject();
+    }
+
+    /// <summary>Writes a user's <c>"state"</c> and <c>"info"</c>, each only when it has keys, so that a user without them is the seed's bytes.</summary>
+    internal static void WriteStates(Utf8JsonWriter writer, PresenceUser user)
+    {
+        if (user.State is { IsEmpty: false } state)
+        {
+            writer.WritePropertyName(ProtocolNames.State);
+            writer.WriteRawValue(state.Utf8Json.Span, skipInputValidation: true);
+        }
+
+        if (user.Info is { IsEmpty: false } info)
+        {
+            writer.WritePropertyName(ProtocolNames.Info);
+            writer.WriteRawValue(info.Utf8Json.Span, skipInputValidation: true);
+        }
     }
 
     private static void WriteOptional(Utf8JsonWriter writer, JsonEncodedText name, string? value)

@@ -17,10 +17,17 @@ internal static class ProtocolNames
     public static readonly JsonEncodedText StateStore = JsonEncodedText.Encode("stateStore");
     public static readonly JsonEncodedText ResumeToken = JsonEncodedText.Encode("resumeToken");
     public static readonly JsonEncodedText UpdatedAt = JsonEncodedText.Encode("updatedAt");
+    public static readonly JsonEncodedText State = JsonEncodedText.Encode("state");
+    public static readonly JsonEncodedText Info = JsonEncodedText.Encode("info");
+    public static readonly JsonEncodedText Set = JsonEncodedText.Encode("set");
+    public static readonly JsonEncodedText Replace = JsonEncodedText.Encode("replace");
+    public static readonly JsonEncodedText Data = JsonEncodedText.Encode("data");
 
     public static readonly JsonEncodedText HelloType = JsonEncodedText.Encode("hello");
     public static readonly JsonEncodedText CursorType = JsonEncodedText.Encode("cursor");
     public static readonly JsonEncodedText SnapshotType = JsonEncodedText.Encode("snapshot");
     public static readonly JsonEncodedText PresenceType = JsonEncodedText.Encode("presence");
     public static readonly JsonEncodedText LeaveType = JsonEncodedText.Encode("leave");
+    public static readonly JsonEncodedText StateType = JsonEncodedText.Encode("state");
+    public static readonly JsonEncodedText EventType = JsonEncodedText.Encode("event");
 }

@@ -1,6 +1,6 @@
 namespace Presence;
 
-/// <summary>A message from the server: <see cref="SnapshotMessage"/>, <see cref="PresenceMessage"/>, <see cref="CursorMessage"/> or <see cref="LeaveMessage"/>.</summary>
+/// <summary>A message from the server: <see cref="SnapshotMessage"/>, <see cref="PresenceMessage"/>, <see cref="CursorMessage"/>, <see cref="LeaveMessage"/> or <see cref="EventMessage"/>.</summary>
 public abstract record ServerMessage
 {
     private protected ServerMessage()

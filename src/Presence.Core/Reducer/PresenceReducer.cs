@@ -12,7 +12,7 @@ public static class PresenceReducer
 
     /// <summary>
     /// Applies one message: a snapshot replaces the roster, <c>presence</c> and <c>cursor</c> insert or replace
-    /// their user, and <c>leave</c> removes its user unless that user is the receiver itself.
+    /// their user (a <c>cursor</c> keeps the user's state and info, which it does not carry), and <c>leave</c> removes its user unless that user is the receiver itself.
     /// </summary>
     /// <param name="roster">The roster so far, by user id.</param>
     /// <param name="message">The message received.</param>
@@ -39,7 +39,10 @@ public static class PresenceReducer
             case PresenceMessage presence:
                 return roster.SetItem(presence.User.Id, presence.User);
             case CursorMessage cursor:
-                return roster.SetItem(cursor.User.Id, cursor.User);
+                // A cursor carries no state or info: the participant keeps what its last presence said.
+                return roster.SetItem(
+                    cursor.User.Id,
+                    roster.TryGetValue(cursor.User.Id, out var known) ? cursor.User with { State = known.State, Info = known.Info } : cursor.User);
             case LeaveMessage leave when leave.Id != selfId:
                 return roster.Remove(leave.Id);
             default:

@@ -181,7 +181,12 @@ public static class PresenceRules
             CleanColor(user.Color, DefaultColor),
             ClampCoordinate(user.X, 0.5),
             ClampCoordinate(user.Y, 0.5),
-            double.IsFinite(user.UpdatedAt) ? user.UpdatedAt : 0);
+            double.IsFinite(user.UpdatedAt) ? user.UpdatedAt : 0)
+        {
+            // A state is bounded and well-formed by construction (PresenceState parses nothing else).
+            State = user.State,
+            Info = user.Info,
+        };
         return true;
     }
 

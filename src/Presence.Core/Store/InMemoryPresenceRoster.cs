@@ -7,7 +7,7 @@ namespace Presence;
 /// for <see cref="InMemoryPresenceRosterOptions.StaleAfter"/>. It announces no departures, since no other instance is
 /// there to hear them. Several engines in one process may share it.
 /// </summary>
-public sealed class InMemoryPresenceRoster : IPresenceRoster, IPresenceSharedSecret
+public sealed class InMemoryPresenceRoster : IPresenceRoster, IPresenceRoomListing, IPresenceSharedSecret
 {
     // Engines that share this roster (in one process) share the key of their resume tokens too.
     private readonly IReadOnlyList<byte[]> _secrets = [System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)];
@@ -82,6 +82,29 @@ public sealed class InMemoryPresenceRoster : IPresenceRoster, IPresenceSharedSec
             ForgetIfEmpty(stripe, room, entries);
             return new(users);
         }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<PresenceRoomSummary>> ListRoomsAsync(CancellationToken cancellationToken = default)
+    {
+        var staleBefore = _timeProvider.GetTimestamp() - _staleTicks;
+        var rooms = new List<PresenceRoomSummary>();
+        foreach (var stripe in _stripes)
+        {
+            lock (stripe.Gate)
+            {
+                foreach (var (room, entries) in stripe.Rooms)
+                {
+                    var live = entries.Values.Count(entry => entry.AliveAt >= staleBefore);
+                    if (live > 0)
+                    {
+                        rooms.Add(new PresenceRoomSummary(room, live));
+                    }
+                }
+            }
+        }
+
+        return new(rooms);
     }
 
     /// <inheritdoc />

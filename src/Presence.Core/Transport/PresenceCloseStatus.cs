@@ -30,6 +30,12 @@ public enum PresenceCloseStatus
     /// <summary>4003: the application refused the join (its join hook); the close reason says why. Do not retry as is.</summary>
     Forbidden = 4003,
 
+    /// <summary>
+    /// 4004: the application removed the participant from the room (<see cref="IPresenceRooms.KickAsync"/>). Do not
+    /// reconnect on its own.
+    /// </summary>
+    Kicked = 4004,
+
     /// <summary>4005: the room has as many participants as it may (<see cref="PresenceOptions.MaxParticipantsPerRoom"/>).</summary>
     RoomFull = 4005,
 }

@@ -16,7 +16,7 @@ namespace Presence.Redis.Internal;
 /// local members alone. Every command is issued before the method returns, so that one participant's writes reach
 /// Redis in the order they were made.
 /// </remarks>
-internal sealed class RedisPresenceRoster(RedisConnection redis) : IPresenceRoster, IPresenceStoreHealth, IPresenceSharedSecret
+internal sealed class RedisPresenceRoster(RedisConnection redis) : IPresenceRoster, IPresenceRoomListing, IPresenceStoreHealth, IPresenceSharedSecret
 {
     // The secret this instance signs with, and every secret the instances signed with lately (the current first).
     private byte[]? _secret;
@@ -107,6 +107,37 @@ internal sealed class RedisPresenceRoster(RedisConnection redis) : IPresenceRost
 
     /// <summary>Gets how many releases wait for Redis to return.</summary>
     internal int PendingReleaseCount => _pendingReleases.Count;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The rooms are those that the instances record as served (each instance's set, which its heartbeat keeps), each
+    /// counted by its activity since the stale cutoff: a room whose participants all went stale is left out. One key
+    /// per command, so that it works on a cluster as on a single node. Empty while Redis is unreachable.
+    /// </remarks>
+    public async ValueTask<IReadOnlyList<PresenceRoomSummary>> ListRoomsAsync(CancellationToken cancellationToken = default)
+    {
+        if (!redis.TryGetReady(out var connection, out var keys))
+        {
+            return [];
+        }
+
+        var db = connection.GetDatabase();
+        var instances = await db.SortedSetRangeByRankAsync(keys.Instances).ConfigureAwait(false);
+        var served = await Task.WhenAll(instances.Select(i => db.SetMembersAsync(keys.InstanceRooms(i.ToString())))).ConfigureAwait(false);
+        var names = served.SelectMany(static rooms => rooms).Select(static room => room.ToString()).Where(static room => room.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
+        var cutoff = redis.Now() - redis.Options.StaleAfter.TotalSeconds;
+        var counts = await Task.WhenAll(names.Select(room => db.SortedSetLengthAsync(keys.Activity(room), cutoff, double.PositiveInfinity))).ConfigureAwait(false);
+        var rooms = new List<PresenceRoomSummary>(names.Length);
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (counts[i] > 0)
+            {
+                rooms.Add(new PresenceRoomSummary(names[i], (int)counts[i]));
+            }
+        }
+
+        return rooms;
+    }
 
     public async ValueTask<IReadOnlyList<PresenceUser>> SnapshotAsync(string room, CancellationToken cancellationToken = default)
     {

@@ -86,7 +86,11 @@ public sealed class ProtocolVectorTests
                 p.Value.GetProperty("color").GetString()!,
                 p.Value.GetProperty("x").GetDouble(),
                 p.Value.GetProperty("y").GetDouble(),
-                p.Value.GetProperty("updatedAt").GetDouble())))
+                p.Value.GetProperty("updatedAt").GetDouble())
+            {
+                State = p.Value.TryGetProperty("state", out var state) ? PresenceState.FromElement(state) : null,
+                Info = p.Value.TryGetProperty("info", out var info) ? PresenceState.FromElement(info) : null,
+            }))
             .OrderBy(e => e.Key, StringComparer.Ordinal)];
 
     private static IEnumerable<JsonElement> Cases() => Load("server-messages.json").GetProperty("cases").EnumerateArray();

@@ -21,6 +21,8 @@ public sealed class InProcessScaleOutFleet : ScaleOutFleet
     public override Task<PresenceTestClient> ConnectAsync(int instance, string id, string name, string color, string? room, PresenceProtocolVersion version) =>
         Task.FromResult<PresenceTestClient>(_instances[instance].Host.Connect(id, name, color, room, version));
 
+    public override IPresenceRooms Rooms(int instance) => _instances[instance].Host.Engine;
+
     public override Task<int> SubscriptionCountAsync(string? room)
     {
         PresenceRules.TryCleanRoom(room, out var name);

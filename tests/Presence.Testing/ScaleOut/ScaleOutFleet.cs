@@ -53,6 +53,9 @@ public abstract class ScaleOutFleet : IAsyncDisposable
     /// <summary>Connects a client to one instance; the caller waits for its snapshot.</summary>
     public abstract Task<PresenceTestClient> ConnectAsync(int instance, string id, string name, string color, string? room, PresenceProtocolVersion version);
 
+    /// <summary>Gets the room API of one instance, as application code there injects it; a fleet of processes has none at hand.</summary>
+    public virtual IPresenceRooms Rooms(int instance) => throw new NotSupportedException();
+
     /// <summary>Gets how many subscriptions to a room's events exist, summed over every instance.</summary>
     public abstract Task<int> SubscriptionCountAsync(string? room);
 

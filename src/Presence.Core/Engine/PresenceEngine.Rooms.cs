@@ -1,0 +1,186 @@
+using Presence.Internal;
+
+namespace Presence;
+
+// The room API: what application code reads of the rooms and does to them. Reads go to the roster, overlaid with the
+// local members as they are now; what is done to a participant is done here to its local connections, and asked of
+// the other instances through the room's channel (a control message, which no client ever receives).
+public sealed partial class PresenceEngine : IPresenceRooms
+{
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<PresenceRoomSummary>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        if (_roster is IPresenceRoomListing listing)
+        {
+            return await listing.ListRoomsAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var rooms = new List<PresenceRoomSummary>();
+        foreach (var room in _rooms.Rooms)
+        {
+            if (room.Members.Length > 0)
+            {
+                rooms.Add(new PresenceRoomSummary(room.Name, room.Members.Length));
+            }
+        }
+
+        return rooms;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<PresenceUser>> GetParticipantsAsync(string room, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        if (!PresenceRules.TryCleanRoom(room, out var name))
+        {
+            return [];
+        }
+
+        var stored = await _roster.SnapshotAsync(name, cancellationToken).ConfigureAwait(false);
+        var clean = new List<PresenceUser>(stored.Count);
+        foreach (var user in stored)
+        {
+            if (PresenceRules.TryCleanUser(user, out var cleaned))
+            {
+                clean.Add(cleaned);
+            }
+        }
+
+        return _rooms.Find(name) is { } local ? WithLocalMembers(local, clean, joiner: null) : clean;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> KickAsync(string room, string participantId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        ArgumentNullException.ThrowIfNull(participantId);
+        if (!PresenceRules.TryCleanRoom(room, out var name) || !PresenceRules.IsIdentifier(participantId))
+        {
+            return false;
+        }
+
+        var found = KickLocally(name, participantId);
+        await TellOthersAsync(name, ControlMessage.Kick(participantId)).ConfigureAwait(false);
+        return found || await IsInRosterAsync(name, participantId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask SendAsync(string room, string name, PresenceState data, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(data);
+        if (!PresenceRules.IsIdentifier(name))
+        {
+            throw new ArgumentException("An event's name is 1 to 64 characters of [A-Za-z0-9_-].", nameof(name));
+        }
+
+        if (!PresenceRules.TryCleanRoom(room, out var roomName))
+        {
+            return;
+        }
+
+        var message = FrameEncoder.Message(new EventMessage(name, data));
+        if (_rooms.Find(roomName) is { } local)
+        {
+            // With the room's other events, in their order: at once to v1 members, with the tick to v2 members and
+            // to the other instances.
+            Announce(local, message, participantId: string.Empty, isCursor: false, skip: null);
+            return;
+        }
+
+        await PublishAsync(roomName, message).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> SetInfoAsync(string room, string participantId, PresenceState? info, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        ArgumentNullException.ThrowIfNull(participantId);
+        if (!PresenceRules.TryCleanRoom(room, out var name) || !PresenceRules.IsIdentifier(participantId))
+        {
+            return false;
+        }
+
+        var found = SetInfoLocally(name, participantId, info);
+        await TellOthersAsync(name, ControlMessage.Info(participantId, info)).ConfigureAwait(false);
+        return found || await IsInRosterAsync(name, participantId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Closes the local member with this id as kicked: its departure then tells everyone it left.</summary>
+    private bool KickLocally(string room, string id)
+    {
+        if (_rooms.Find(room) is not { } local || _rooms.FindMember(local, id) is not { } member)
+        {
+            return false;
+        }
+
+        Log.Kicked(_logger, id, room);
+        member.BeginClose(PresenceCloseStatus.Kicked);
+        return true;
+    }
+
+    /// <summary>Sets the local member's info, then writes it and tells the room, as a <c>hello</c> would.</summary>
+    private bool SetInfoLocally(string room, string id, PresenceState? info)
+    {
+        if (_rooms.Find(room) is not { } local || _rooms.FindMember(local, id) is not { } member)
+        {
+            return false;
+        }
+
+        var next = info is { IsEmpty: false } ? info : null;
+        lock (member.UserGate)
+        {
+            var current = member.User;
+            member.Update(current with { Info = next, UpdatedAt = Now() }, textChanged: false);
+        }
+
+        _ = ReleasePresenceAsync(member);
+        return true;
+    }
+
+    /// <summary>A control message from another instance, done here for a local member, never relayed to a client.</summary>
+    private void OnRemoteControl(PresenceRoom room, ReadOnlySpan<byte> element)
+    {
+        if (!ControlMessage.TryParse(element, out var operation, out var id, out var info))
+        {
+            Log.RemoteMessageIgnored(_logger, room.Name);
+            return;
+        }
+
+        _ = operation == ControlOperation.Kick ? KickLocally(room.Name, id) : SetInfoLocally(room.Name, id, info);
+    }
+
+    private ValueTask TellOthersAsync(string room, byte[] control) => _backplane is null ? default : PublishAsync(room, control);
+
+    private async ValueTask PublishAsync(string room, byte[] message)
+    {
+        if (_backplane is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _backplane.PublishAsync(room, new PresenceBatch(message)).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.StoreFailed(_logger, "publish", room, ex);
+        }
+    }
+
+    private async ValueTask<bool> IsInRosterAsync(string room, string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var users = await _roster.SnapshotAsync(room, cancellationToken).ConfigureAwait(false);
+            return users.Any(u => u.Id == id);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.StoreFailed(_logger, "snapshot", room, ex);
+            return false;
+        }
+    }
+}

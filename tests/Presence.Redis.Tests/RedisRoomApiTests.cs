@@ -1,0 +1,17 @@
+using Presence.Testing.ScaleOut;
+
+namespace Presence.Redis.Tests;
+
+/// <summary>The room API suite on real Kestrel instances sharing one redis-server.</summary>
+public sealed class RedisRoomApiTests(RedisFixture redis) : RoomApiBehaviorTests, IClassFixture<RedisFixture>
+{
+    protected override async Task<ScaleOutFleet> StartFleetAsync(int instances) =>
+        await RedisScaleOutFleet.StartAsync(redis.Server.ConnectionString, instances, cluster: false);
+}
+
+/// <summary>The room API suite on real Kestrel instances sharing a three-node Redis Cluster, with sharded pub/sub.</summary>
+public sealed class RedisClusterRoomApiTests(RedisClusterFixture redis) : RoomApiBehaviorTests, IClassFixture<RedisClusterFixture>
+{
+    protected override async Task<ScaleOutFleet> StartFleetAsync(int instances) =>
+        await RedisScaleOutFleet.StartAsync(redis.Cluster.ConnectionString, instances, cluster: true);
+}
