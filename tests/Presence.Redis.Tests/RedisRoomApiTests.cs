@@ -15,3 +15,17 @@ public sealed class RedisClusterRoomApiTests(RedisClusterFixture redis) : RoomAp
     protected override async Task<ScaleOutFleet> StartFleetAsync(int instances) =>
         await RedisScaleOutFleet.StartAsync(redis.Cluster.ConnectionString, instances, cluster: true);
 }
+
+/// <summary>The grace period of signed-in participants on real Kestrel instances sharing one redis-server.</summary>
+public sealed class RedisDepartureGraceTests(RedisFixture redis) : DepartureGraceBehaviorTests, IClassFixture<RedisFixture>
+{
+    protected override async Task<ScaleOutFleet> StartFleetAsync(int instances) =>
+        await RedisScaleOutFleet.StartAsync(redis.Server.ConnectionString, instances, cluster: false);
+}
+
+/// <summary>The grace period of signed-in participants on a three-node Redis Cluster.</summary>
+public sealed class RedisClusterDepartureGraceTests(RedisClusterFixture redis) : DepartureGraceBehaviorTests, IClassFixture<RedisClusterFixture>
+{
+    protected override async Task<ScaleOutFleet> StartFleetAsync(int instances) =>
+        await RedisScaleOutFleet.StartAsync(redis.Cluster.ConnectionString, instances, cluster: true);
+}

@@ -59,6 +59,9 @@ internal sealed class RedisScaleOutFleet : ScaleOutFleet
     public override async Task<PresenceTestClient> ConnectAsync(int instance, string id, string name, string color, string? room, PresenceProtocolVersion version) =>
         await _instances[instance].ConnectAsync(id, name, color, room, version);
 
+    public override async Task<PresenceTestClient> ConnectSignedInAsync(int instance, string userId, string? room, PresenceProtocolVersion version) =>
+        await _instances[instance].ConnectSignedInAsync(userId, room, version);
+
     public override IPresenceRooms Rooms(int instance) => _instances[instance].Services.GetRequiredService<IPresenceRooms>();
 
     // Summed over the nodes: each counts the subscribers connected to it. Unknown (-1) while Redis restarts.

@@ -32,10 +32,12 @@ public sealed class EngineHost : IAsyncDisposable
 
     public PresenceOptions Options { get; }
 
-    public StreamTestClient Connect(string? id, string? name = null, string? color = null, string? room = null, PresenceProtocolVersion version = PresenceProtocolVersion.V1)
+    /// <summary>Connects a client; <paramref name="signedIn"/> makes it a signed-in user, as an authenticated endpoint does.</summary>
+    public StreamTestClient Connect(string? id, string? name = null, string? color = null, string? room = null, PresenceProtocolVersion version = PresenceProtocolVersion.V1, bool signedIn = false)
     {
         var (server, client) = StreamPresenceTransport.CreatePair(Options.MaximumMessageSize);
-        var run = Task.Run(() => Engine.RunAsync(server, new PresenceJoinRequest(id, name, color, room) { Version = version, ResumeToken = ResumeTokenJar.Recall(id) }));
+        var request = new PresenceJoinRequest(id, name, color, room) { Version = version, ResumeToken = signedIn ? null : ResumeTokenJar.Recall(id), IsAuthenticated = signedIn };
+        var run = Task.Run(() => Engine.RunAsync(server, request));
         var testClient = new StreamTestClient(client, run);
         lock (_clients)
         {

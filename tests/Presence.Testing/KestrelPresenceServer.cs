@@ -61,9 +61,12 @@ public sealed class KestrelPresenceServer : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(settings);
         }
 
+        // A stand-in for the app's own sign-in: a request with the test header is that user; any other is anonymous.
+        builder.Services.AddAuthentication(TestSignIn.SchemeName).AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestSignIn>(TestSignIn.SchemeName, null);
         var presenceBuilder = builder.Services.AddPresence(configure);
         presence?.Invoke(presenceBuilder);
         var app = builder.Build();
+        app.UseAuthentication();
         app.MapPresence("/ws");
         await app.StartAsync();
 
@@ -81,6 +84,13 @@ public sealed class KestrelPresenceServer : IAsyncDisposable
     {
         var uri = WebSocketUris.Create(BaseAddress, "/ws", id, name, color, room);
         return await WebSocketTestClient.ConnectAsync(uri, version, deflate, _certificate);
+    }
+
+    /// <summary>Connects as a signed-in user: the endpoint takes the participant id from the user, not the query.</summary>
+    public async Task<WebSocketTestClient> ConnectSignedInAsync(string userId, string? room = null, PresenceProtocolVersion version = PresenceProtocolVersion.V1)
+    {
+        var uri = WebSocketUris.Create(BaseAddress, "/ws", null, userId, "#123456", room);
+        return await WebSocketTestClient.ConnectAsync(uri, version, deflate: false, _certificate, signedInUser: userId);
     }
 
     public Task StopAsync() => _app.StopAsync();

@@ -32,10 +32,16 @@ public sealed class WebSocketTestClient : PresenceTestClient
         Uri uri,
         PresenceProtocolVersion version = PresenceProtocolVersion.V1,
         bool deflate = false,
-        X509Certificate2? serverCertificate = null)
+        X509Certificate2? serverCertificate = null,
+        string? signedInUser = null)
     {
         var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
+        if (signedInUser is not null)
+        {
+            socket.Options.SetRequestHeader(TestSignIn.Header, signedInUser);
+        }
+
         if (version == PresenceProtocolVersion.V2)
         {
             socket.Options.AddSubProtocol(PresenceProtocol.V2SubProtocol);

@@ -91,5 +91,8 @@ public sealed partial class PresenceEngine
 
         [LoggerMessage(28, LogLevel.Information, "Kicked {ParticipantId} from room {Room}.", EventName = "Kicked")]
         public static partial void Kicked(ILogger logger, string participantId, string room);
+
+        [LoggerMessage(29, LogLevel.Debug, "The last connection of {ParticipantId} in room {Room} ended: it stays for the grace period.", EventName = "Lingering")]
+        public static partial void Lingering(ILogger logger, string participantId, string room);
     }
 }

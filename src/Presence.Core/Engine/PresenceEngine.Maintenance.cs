@@ -12,6 +12,7 @@ public sealed partial class PresenceEngine
     private Task? _maintenance;
     private int _loopsStarted;
     private int _disposed;
+    private readonly LingeringDepartures _lingering = new();
     private long _lastMaintenance;
 
     private void SchedulePersistence(PresenceConnection connection)
@@ -85,6 +86,7 @@ public sealed partial class PresenceEngine
                 }
 
                 await CompleteWritesAsync(writes, announceIfOwned: false).ConfigureAwait(false);
+                await CompleteLingeringAsync(all: false).ConfigureAwait(false);
                 _departures.Forget(Now());
                 if (_memoryTrim.ShouldTrim(ConnectionCount, out var departed))
                 {

@@ -128,6 +128,77 @@ public sealed partial class PresenceEngine
         {
         }
 
+        if (Lingers(connection))
+        {
+            // The participant stays in the roster, still this connection's: a reconnect within the grace period claims
+            // it as any reconnect does, and the release that ends the grace then finds a newer owner and says nothing.
+            await FlushAsync(room).ConfigureAwait(false);
+            if (departure.RoomRetired)
+            {
+                await RetireAsync(room).ConfigureAwait(false);
+            }
+
+            _lingering.Add(connection, room, _timeProvider.GetTimestamp() + (long)(_options.DepartureGracePeriod.TotalSeconds * _timeProvider.TimestampFrequency));
+            Log.Lingering(_logger, connection.Id, room.Name);
+            return;
+        }
+
+        await CompleteDepartureAsync(connection, room, departure.RoomRetired).ConfigureAwait(false);
+    }
+
+    // Only a signed-in participant's departure waits, and only one nobody asked for: the app's kick, a newer connection
+    // and a shutdown are meant, and anonymous clients keep the seed's behaviour.
+    private bool Lingers(PresenceConnection connection)
+    {
+        if (!connection.IsAuthenticated || _options.DepartureGracePeriod <= TimeSpan.Zero || Volatile.Read(ref _disposed) != 0)
+        {
+            return false;
+        }
+
+        if (connection.CloseStatus is PresenceCloseStatus.Kicked or PresenceCloseStatus.Replaced or PresenceCloseStatus.GoingAway)
+        {
+            return false;
+        }
+
+        lock (connection.Gate)
+        {
+            return connection.RosterState == RosterState.Active;
+        }
+    }
+
+    /// <summary>Completes the departures whose grace is over, or all of them; each one's failure is its own.</summary>
+    private async Task CompleteLingeringAsync(bool all)
+    {
+        var due = _lingering.TakeDue(_timeProvider.GetTimestamp(), all);
+        if (due.Count == 0)
+        {
+            return;
+        }
+
+        var completions = new Task[due.Count];
+        for (var i = 0; i < due.Count; i++)
+        {
+            completions[i] = CompleteLingeringAsync(due[i].Connection, due[i].Room);
+        }
+
+        await Task.WhenAll(completions).ConfigureAwait(false);
+    }
+
+    private async Task CompleteLingeringAsync(PresenceConnection connection, PresenceRoom room)
+    {
+        try
+        {
+            await CompleteDepartureAsync(connection, room, roomRetired: false).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.StoreFailed(_logger, "release", room.Name, ex);
+        }
+    }
+
+    /// <summary>The roster's part of a departure: release, announce, and tell joiners who missed the participant.</summary>
+    private async Task CompleteDepartureAsync(PresenceConnection connection, PresenceRoom room, bool roomRetired)
+    {
         _departures.Begin(room.Name, connection.Id);
         try
         {
@@ -145,7 +216,7 @@ public sealed partial class PresenceEngine
         finally
         {
             await TellLeftOutAsync(room.Name, connection.Id, _departures.End(room.Name, connection.Id)).ConfigureAwait(false);
-            if (departure.RoomRetired)
+            if (roomRetired)
             {
                 await RetireAsync(room).ConfigureAwait(false);
             }

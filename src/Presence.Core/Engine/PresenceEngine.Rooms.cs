@@ -112,7 +112,8 @@ public sealed partial class PresenceEngine : IPresenceRooms
     {
         if (_rooms.Find(room) is not { } local || _rooms.FindMember(local, id) is not { } member)
         {
-            return false;
+            // Gone, but in its grace period: it leaves with the next maintenance pass rather than at the period's end.
+            return _lingering.Expedite(room, id);
         }
 
         Log.Kicked(_logger, id, room);

@@ -133,6 +133,8 @@ public sealed partial class PresenceEngine : IAsyncDisposable
             return;
         }
 
+        // Departures in their grace period end now: nobody would complete them once the engine is gone.
+        await CompleteLingeringAsync(all: true).ConfigureAwait(false);
         await StopLoopsAsync().ConfigureAwait(false);
         _metrics.Dispose();
     }
@@ -155,7 +157,10 @@ public sealed partial class PresenceEngine : IAsyncDisposable
     private double Now() => _timeProvider.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
 
     internal PresenceConnection CreateConnection(IPresenceTransport transport, PresenceJoinRequest request, string room) =>
-        new(this, transport, CreateUser(request), room, NewSession(), request.Version, _options, _timeProvider, _metrics);
+        new(this, transport, CreateUser(request), room, NewSession(), request.Version, _options, _timeProvider, _metrics)
+        {
+            IsAuthenticated = request.IsAuthenticated,
+        };
 
     private string NewSession() => RosterSessions.Create(
         _timeProvider.GetUtcNow().ToUnixTimeMilliseconds(),

@@ -74,6 +74,17 @@ public sealed class PresenceOptions
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// Gets or sets how long a signed-in participant (<see cref="PresenceJoinRequest.IsAuthenticated"/>) whose last
+    /// connection ended stays in its room before everyone gets its <c>leave</c>. A reconnect within it, to this instance
+    /// or another, takes the participant over: the others see no <c>leave</c> and no new participant, only its
+    /// <c>presence</c>. A kick, a replacement and a shutdown end it at once; anonymous participants leave at once, as in
+    /// the seed. Zero turns it off.
+    /// </summary>
+    /// <value>5 seconds, as Liveblocks' <c>lostConnectionTimeout</c>.</value>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan DepartureGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// Gets or sets how long, after the store returns from an outage, an instance waits for the others to announce
     /// their participants again before it sends its clients a fresh snapshot.
     /// </summary>

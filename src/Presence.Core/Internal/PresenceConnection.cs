@@ -47,6 +47,9 @@ internal sealed class PresenceConnection : IDisposable
 
     public PresenceProtocolVersion Version { get; }
 
+    /// <summary>Gets a value telling whether the participant is a signed-in user, whose departure waits out the grace period.</summary>
+    public bool IsAuthenticated { get; init; }
+
     public IPresenceTransport Transport { get; }
 
     public Outbox Outbox { get; }

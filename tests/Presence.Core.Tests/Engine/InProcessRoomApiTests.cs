@@ -7,3 +7,9 @@ public sealed class InProcessRoomApiTests : RoomApiBehaviorTests
 {
     protected override Task<ScaleOutFleet> StartFleetAsync(int instances) => Task.FromResult<ScaleOutFleet>(new InProcessScaleOutFleet(instances));
 }
+
+/// <summary>The grace period of signed-in participants on instances in one process.</summary>
+public sealed class InProcessDepartureGraceTests : DepartureGraceBehaviorTests
+{
+    protected override Task<ScaleOutFleet> StartFleetAsync(int instances) => Task.FromResult<ScaleOutFleet>(new InProcessScaleOutFleet(instances));
+}

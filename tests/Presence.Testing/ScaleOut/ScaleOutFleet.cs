@@ -12,7 +12,11 @@ public abstract class ScaleOutFleet : IAsyncDisposable
         TickInterval = TimeSpan.FromMilliseconds(10),
         CursorPersistInterval = TimeSpan.FromMilliseconds(50),
         ResyncDelay = TimeSpan.FromMilliseconds(200),
+        DepartureGracePeriod = DepartureGrace,
     };
+
+    /// <summary>The grace period of signed-in participants: long enough for a reconnect on a slow machine, short enough to wait out.</summary>
+    public static readonly TimeSpan DepartureGrace = TimeSpan.FromSeconds(3);
 
     private readonly List<string> _trace = [];
     private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
@@ -53,6 +57,10 @@ public abstract class ScaleOutFleet : IAsyncDisposable
     /// <summary>Connects a client to one instance; the caller waits for its snapshot.</summary>
     public abstract Task<PresenceTestClient> ConnectAsync(int instance, string id, string name, string color, string? room, PresenceProtocolVersion version);
 
+    /// <summary>Connects a signed-in user to one instance, its id the user's; the caller waits for its snapshot.</summary>
+    public virtual Task<PresenceTestClient> ConnectSignedInAsync(int instance, string userId, string? room, PresenceProtocolVersion version) =>
+        throw new NotSupportedException();
+
     /// <summary>Gets the room API of one instance, as application code there injects it; a fleet of processes has none at hand.</summary>
     public virtual IPresenceRooms Rooms(int instance) => throw new NotSupportedException();
 
@@ -68,6 +76,7 @@ public abstract class ScaleOutFleet : IAsyncDisposable
         options.TickInterval = test.TickInterval;
         options.CursorPersistInterval = test.CursorPersistInterval;
         options.ResyncDelay = test.ResyncDelay;
+        options.DepartureGracePeriod = test.DepartureGracePeriod;
 
         // The sequences restart their Redis at any moment, far more often than any deployment, which can split the
         // secret the instances share through it: the fleet configures one, as docs/security.md advises.
