@@ -14,7 +14,7 @@ namespace Presence;
 /// <remarks>
 /// A state is kept as compact UTF-8 JSON: an object whose top-level keys are distinct, written without escapes, and
 /// whose top-level values are not <c>null</c> (a <c>null</c> in an update removes its key). It is at most
-/// <see cref="MaxBytes"/> bytes and <see cref="MaxDepth"/> levels deep; an engine may bound client input tighter
+/// <see cref="MaxBytes"/> bytes, <see cref="MaxDepth"/> levels deep and <see cref="MaxKeys"/> keys wide; an engine may bound client input tighter
 /// (<see cref="PresenceOptions.MaxStateBytes"/>, <see cref="PresenceOptions.MaxStateDepth"/>).
 /// </remarks>
 public sealed class PresenceState : IEquatable<PresenceState>
@@ -24,6 +24,12 @@ public sealed class PresenceState : IEquatable<PresenceState>
 
     /// <summary>The deepest any state may nest, whatever the settings say: the object itself is level 1.</summary>
     public const int MaxDepth = 8;
+
+    /// <summary>
+    /// The most top-level keys any state may have. Each key costs its own bookkeeping, so a bound on them keeps a
+    /// hostile 16 KiB message of thousands of one-byte keys as cheap to refuse as any other.
+    /// </summary>
+    public const int MaxKeys = 128;
 
     private readonly byte[] _json;
     private System.Runtime.CompilerServices.StrongBox<JsonElement>? _root;
@@ -51,7 +57,7 @@ public sealed class PresenceState : IEquatable<PresenceState>
         ArgumentNullException.ThrowIfNull(json);
         return TryParse(Encoding.UTF8.GetBytes(json), MaxBytes, MaxDepth, out var state)
             ? state
-            : throw new FormatException($"A presence state is a JSON object of at most {MaxBytes} bytes and {MaxDepth} levels, with distinct unescaped top-level keys.");
+            : throw new FormatException($"A presence state is a JSON object of at most {MaxBytes} bytes, {MaxDepth} levels and {MaxKeys} distinct unescaped top-level keys.");
     }
 
     /// <summary>Makes a state of a JSON object, such as one <c>JsonSerializer.SerializeToElement</c> made.</summary>
@@ -69,7 +75,7 @@ public sealed class PresenceState : IEquatable<PresenceState>
     public static bool TryParse(ReadOnlySpan<byte> utf8Json, int maxBytes, int maxDepth, [NotNullWhen(true)] out PresenceState? state)
     {
         state = null;
-        if (!JsonShape.IsWellFormed(utf8Json) || !TryReadMembers(utf8Json, Math.Min(maxDepth, MaxDepth), out var members))
+        if (!JsonShape.IsWellFormed(utf8Json) || !TryReadMembers(utf8Json, Math.Min(maxDepth, MaxDepth), MaxKeys, out var members))
         {
             return false;
         }
@@ -93,17 +99,26 @@ public sealed class PresenceState : IEquatable<PresenceState>
     public PresenceState Merge(PresenceState update)
     {
         ArgumentNullException.ThrowIfNull(update);
-        TryReadMembers(_json, MaxDepth, out var members);
-        TryReadMembers(update._json, MaxDepth, out var changes);
+        // Either may be past the bounds, itself the result of a merge: read them whole.
+        TryReadMembers(_json, int.MaxValue, int.MaxValue, out var members);
+        TryReadMembers(update._json, int.MaxValue, int.MaxValue, out var changes);
+
+        // By key, so that a merge costs in proportion to the keys, not their square: an update may have thousands.
+        var positions = new Dictionary<byte[], int>(members.Count, KeyComparer.Instance);
+        for (var i = 0; i < members.Count; i++)
+        {
+            positions[members[i].Key] = i;
+        }
+
         foreach (var change in changes)
         {
-            var index = members.FindIndex(m => m.Key.AsSpan().SequenceEqual(change.Key));
-            if (index >= 0)
+            if (positions.TryGetValue(change.Key, out var index))
             {
                 members[index] = change;
             }
             else
             {
+                positions[change.Key] = members.Count;
                 members.Add(change);
             }
         }
@@ -118,7 +133,7 @@ public sealed class PresenceState : IEquatable<PresenceState>
     internal static bool TryParseUpdate(ReadOnlySpan<byte> utf8Json, int maxBytes, int maxDepth, [NotNullWhen(true)] out PresenceState? update)
     {
         update = null;
-        if (!JsonShape.IsWellFormed(utf8Json) || !TryReadMembers(utf8Json, Math.Min(maxDepth, MaxDepth), out var members))
+        if (!JsonShape.IsWellFormed(utf8Json) || !TryReadMembers(utf8Json, Math.Min(maxDepth, MaxDepth), MaxKeys, out var members))
         {
             return false;
         }
@@ -172,7 +187,7 @@ public sealed class PresenceState : IEquatable<PresenceState>
     }
 
     // Input is well-formed (JsonShape said so), so the reader cannot throw; the catch stands guard all the same.
-    private static bool TryReadMembers(ReadOnlySpan<byte> json, int maxDepth, out List<Member> members)
+    private static bool TryReadMembers(ReadOnlySpan<byte> json, int maxDepth, int maxKeys, out List<Member> members)
     {
         members = [];
         try
@@ -184,6 +199,10 @@ public sealed class PresenceState : IEquatable<PresenceState>
             }
 
             var value = new ArrayBufferWriter<byte>(json.Length);
+
+            // Duplicates are found by hash: a hostile 16 KiB object has a few thousand keys, and comparing each with
+            // every other would cost milliseconds of CPU per message.
+            var keys = new HashSet<byte[]>(KeyComparer.Instance);
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueIsEscaped)
@@ -192,7 +211,7 @@ public sealed class PresenceState : IEquatable<PresenceState>
                 }
 
                 var key = reader.ValueSpan.ToArray();
-                if (members.Exists(m => m.Key.AsSpan().SequenceEqual(key)))
+                if (keys.Count == maxKeys || !keys.Add(key))
                 {
                     return false;
                 }
@@ -262,6 +281,21 @@ public sealed class PresenceState : IEquatable<PresenceState>
         while ((reader.CurrentDepth > startDepth || IsOpen(reader.TokenType)) && reader.Read());
 
         return true;
+    }
+
+    // Keys compare by their bytes; HashCode is seeded per process, so a client cannot choose keys that collide.
+    private sealed class KeyComparer : IEqualityComparer<byte[]>
+    {
+        public static KeyComparer Instance { get; } = new();
+
+        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(byte[] key)
+        {
+            var hash = default(HashCode);
+            hash.AddBytes(key);
+            return hash.ToHashCode();
+        }
     }
 
     private static bool IsOpen(JsonTokenType type) => type is JsonTokenType.StartObject or JsonTokenType.StartArray;

@@ -66,6 +66,7 @@ public sealed class HostileCorpusTests
             _ when frame.TryGetProperty("zeros", out var zeros) => new byte[zeros.GetInt32()],
             _ when frame.TryGetProperty("nested", out var nested) => Encoding.ASCII.GetBytes(new string('[', nested.GetInt32()) + new string(']', nested.GetInt32())),
             _ when frame.TryGetProperty("paddedTo", out var padded) => Padded(padded.GetInt32()),
+            _ when frame.TryGetProperty("stateKeys", out var keys) => StateOfKeys(keys.GetInt32()),
             _ => [],
         };
         var built = new ClientFrame(
@@ -79,6 +80,9 @@ public sealed class HostileCorpusTests
             ? ClientFrame.Compressed(new byte[bomb.GetInt32()]) with { Opcode = built.Opcode }
             : built;
     }
+
+    private static byte[] StateOfKeys(int count) =>
+        Encoding.UTF8.GetBytes("""{"type":"state","set":{""" + string.Join(",", Enumerable.Range(0, count).Select(k => $"\"{k:x}\":1")) + "}}");
 
     private static byte[] Padded(int size)
     {

@@ -103,6 +103,20 @@ public sealed class PresenceStateProperties
         Assert.True(PresenceState.Parse("{}").IsEmpty);
     }
 
+    [Fact]
+    public void AStateHasAtMostMaxKeysKeys_AndAMergePastThemIsWhole()
+    {
+        static string Keys(int count, int from = 0) => "{" + string.Join(",", Enumerable.Range(from, count).Select(k => $"\"k{k}\":1")) + "}";
+        var widest = PresenceState.Parse(Keys(PresenceState.MaxKeys));
+        Assert.Throws<FormatException>(() => PresenceState.Parse(Keys(PresenceState.MaxKeys + 1)));
+
+        // A merge may go past the bound (the engine then refuses it); merging again still sees every key.
+        var wider = widest.Merge(PresenceState.Parse(Keys(1, from: PresenceState.MaxKeys)));
+        Assert.Equal(PresenceState.MaxKeys + 1, wider.RootElement.EnumerateObject().Count());
+        Assert.Equal(PresenceState.MaxKeys + 2, wider.Merge(PresenceState.Parse("""{"z":true}""")).RootElement.EnumerateObject().Count());
+        Assert.False(PresenceState.TryParse(wider.Utf8Json.Span, PresenceState.MaxBytes, PresenceState.MaxDepth, out _));
+    }
+
     private static List<(string Key, string Value)> Members(JsonElement element) =>
         [.. element.EnumerateObject().Select(p => (p.Name, p.Value.GetRawText()))];
 
