@@ -26,6 +26,9 @@ internal sealed class ProcessFleet : ScaleOutFleet
 
     public override bool CanRestartStore => true;
 
+    // The sample's processes serve no room API to the soak: it drives their clients only.
+    public override bool HasRoomApi => false;
+
     /// <summary>Gets the processes now serving, for their CPU time and memory.</summary>
     public IEnumerable<Process> Processes => _instances.Select(i => i.Process);
 

@@ -59,8 +59,9 @@ public sealed partial class PresenceEngine : IPresenceRooms
             return false;
         }
 
-        var found = KickLocally(name, participantId);
-        await TellOthersAsync(name, ControlMessage.Kick(participantId)).ConfigureAwait(false);
+        var at = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var found = KickLocally(name, participantId, at);
+        await TellOthersAsync(name, ControlMessage.Kick(participantId, at)).ConfigureAwait(false);
         return found || await IsInRosterAsync(name, participantId, cancellationToken).ConfigureAwait(false);
     }
 
@@ -102,13 +103,17 @@ public sealed partial class PresenceEngine : IPresenceRooms
             return false;
         }
 
-        var found = SetInfoLocally(name, participantId, info);
-        await TellOthersAsync(name, ControlMessage.Info(participantId, info)).ConfigureAwait(false);
+        var at = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var found = SetInfoLocally(name, participantId, info, at);
+        await TellOthersAsync(name, ControlMessage.Info(participantId, at, info)).ConfigureAwait(false);
         return found || await IsInRosterAsync(name, participantId, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Closes the local member with this id as kicked: its departure then tells everyone it left.</summary>
-    private bool KickLocally(string room, string id)
+    /// <summary>
+    /// Closes the local member with this id as kicked, when it connected by <paramref name="at"/>: its departure then
+    /// tells everyone it left. A connection that opened later came after the kick, and stays.
+    /// </summary>
+    private bool KickLocally(string room, string id, long at)
     {
         if (_rooms.Find(room) is not { } local || _rooms.FindMember(local, id) is not { } member)
         {
@@ -116,15 +121,40 @@ public sealed partial class PresenceEngine : IPresenceRooms
             return _lingering.Expedite(room, id);
         }
 
+        if (OpenedAfter(member, at))
+        {
+            return false;
+        }
+
         Log.Kicked(_logger, id, room);
         member.BeginClose(PresenceCloseStatus.Kicked);
+
+        // The participant leaves now, not once its client answers the close (which a hostile one never does): out of
+        // the room, nothing it still sends is relayed, and everyone gets its leave. Its receive loop's own leave then
+        // finds it gone already.
+        _ = LeaveKickedAsync(member);
         return true;
     }
 
-    /// <summary>Sets the local member's info, then writes it and tells the room, as a <c>hello</c> would.</summary>
-    private bool SetInfoLocally(string room, string id, PresenceState? info)
+    private async Task LeaveKickedAsync(PresenceConnection member)
     {
-        if (_rooms.Find(room) is not { } local || _rooms.FindMember(local, id) is not { } member)
+        try
+        {
+            await LeaveAsync(member).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.StoreFailed(_logger, "release", member.RoomName, ex);
+        }
+    }
+
+    /// <summary>
+    /// Sets the local member's info, when it connected by <paramref name="at"/>, then writes it and tells the room, as a
+    /// <c>hello</c> would. Info lasts for the connections it was set on; a later one starts with what its join gave.
+    /// </summary>
+    private bool SetInfoLocally(string room, string id, PresenceState? info, long at)
+    {
+        if (_rooms.Find(room) is not { } local || _rooms.FindMember(local, id) is not { } member || OpenedAfter(member, at))
         {
             return false;
         }
@@ -143,14 +173,17 @@ public sealed partial class PresenceEngine : IPresenceRooms
     /// <summary>A control message from another instance, done here for a local member, never relayed to a client.</summary>
     private void OnRemoteControl(PresenceRoom room, ReadOnlySpan<byte> element)
     {
-        if (!ControlMessage.TryParse(element, out var operation, out var id, out var info))
+        if (!ControlMessage.TryParse(element, out var operation, out var id, out var at, out var info))
         {
             Log.RemoteMessageIgnored(_logger, room.Name);
             return;
         }
 
-        _ = operation == ControlOperation.Kick ? KickLocally(room.Name, id) : SetInfoLocally(room.Name, id, info);
+        _ = operation == ControlOperation.Kick ? KickLocally(room.Name, id, at) : SetInfoLocally(room.Name, id, info, at);
     }
+
+    private static bool OpenedAfter(PresenceConnection member, long at) =>
+        RosterSessions.TryGetOpenedAt(member.Session, out var opened) && opened > at;
 
     private ValueTask TellOthersAsync(string room, byte[] control) => _backplane is null ? default : PublishAsync(room, control);
 

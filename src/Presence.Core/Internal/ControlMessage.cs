@@ -5,9 +5,10 @@ namespace Presence.Internal;
 
 /// <summary>
 /// What one instance asks of the others through a room's channel on behalf of the room API:
-/// <c>{"type":"control","op":"kick","id"}</c> or <c>{"type":"control","op":"info","id","info"}</c>. It rides with the
-/// room's events, so that it keeps its place among them, and is never relayed to a client: older instances and clients
-/// ignore its type.
+/// <c>{"type":"control","op":"kick","id","at"}</c> or <c>{"type":"control","op":"info","id","at","info"}</c>. It rides
+/// with the room's events, so that it keeps its place among them, and is never relayed to a client: older instances and
+/// clients ignore its type. <c>at</c> is when it was asked, in Unix milliseconds: it concerns the connections opened by
+/// then, not one that joined while it was on its way.
 /// </summary>
 internal static class ControlMessage
 {
@@ -21,16 +22,20 @@ internal static class ControlMessage
 
     public static bool IsControl(ReadOnlySpan<byte> message) => message.StartsWith(Prefix);
 
-    public static byte[] Kick(string id) => Encode(KickOp, id, info: null);
+    private static readonly JsonEncodedText At = JsonEncodedText.Encode("at");
 
-    public static byte[] Info(string id, PresenceState? info) => Encode(InfoOp, id, info);
+    public static byte[] Kick(string id, long at) => Encode(KickOp, id, at, info: null);
+
+    public static byte[] Info(string id, long at, PresenceState? info) => Encode(InfoOp, id, at, info);
 
     /// <summary>Reads a control message from another process; never throws.</summary>
-    public static bool TryParse(ReadOnlySpan<byte> message, out ControlOperation operation, [NotNullWhen(true)] out string? id, out PresenceState? info)
+    /// <remarks>Without a usable <c>at</c>, <paramref name="at"/> is <see cref="long.MaxValue"/>: every connection is concerned.</remarks>
+    public static bool TryParse(ReadOnlySpan<byte> message, out ControlOperation operation, [NotNullWhen(true)] out string? id, out long at, out PresenceState? info)
     {
         operation = default;
         id = null;
         info = null;
+        at = long.MaxValue;
         if (!JsonShape.IsWellFormed(message))
         {
             return false;
@@ -51,6 +56,7 @@ internal static class ControlMessage
                 var isOp = reader.ValueTextEquals(Op.EncodedUtf8Bytes);
                 var isId = !isOp && reader.ValueTextEquals(ProtocolNames.Id.EncodedUtf8Bytes);
                 var isInfo = !isOp && !isId && reader.ValueTextEquals(ProtocolNames.Info.EncodedUtf8Bytes);
+                var isAt = !isOp && !isId && !isInfo && reader.ValueTextEquals(At.EncodedUtf8Bytes);
                 reader.Read();
                 if (isOp && reader.TokenType == JsonTokenType.String)
                 {
@@ -61,6 +67,10 @@ internal static class ControlMessage
                 else if (isId && reader.TokenType == JsonTokenType.String)
                 {
                     id = reader.GetString();
+                }
+                else if (isAt && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var issued))
+                {
+                    at = issued;
                 }
                 else if (isInfo && reader.TokenType == JsonTokenType.StartObject)
                 {
@@ -83,7 +93,7 @@ internal static class ControlMessage
         }
     }
 
-    private static byte[] Encode(JsonEncodedText op, string id, PresenceState? info)
+    private static byte[] Encode(JsonEncodedText op, string id, long at, PresenceState? info)
     {
         var output = new System.Buffers.ArrayBufferWriter<byte>(64);
         using (var writer = new Utf8JsonWriter(output))
@@ -92,6 +102,7 @@ internal static class ControlMessage
             writer.WriteString(ProtocolNames.Type, ControlType);
             writer.WriteString(Op, op);
             writer.WriteString(ProtocolNames.Id, id);
+            writer.WriteNumber(At, at);
             if (info is { IsEmpty: false })
             {
                 writer.WritePropertyName(ProtocolNames.Info);

@@ -195,6 +195,29 @@ public abstract class RoomApiBehaviorTests
         Assert.All(new[] { bob, carol, dave }, c => Assert.DoesNotContain(c.RawFrames, f => f.Contains("control", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task AKickedClient_ThatKeepsSending_IsNoLongerRelayed_AndLeavesAtOnce()
+    {
+        await using var fleet = await StartFleetAsync(2);
+        await using var alice = await JoinAsync(fleet, 0, "alice");
+        await using var bob = await JoinAsync(fleet, 1, "bob");
+        await using var dave = await JoinAsync(fleet, 0, "dave");
+        await bob.WaitForRosterAsync(r => r.ContainsKey("alice") && r.ContainsKey("dave"));
+
+        // Kicked where she is served: she is out of the room when the call returns, whether or not her client ever
+        // answers the close.
+        Assert.True(await fleet.Rooms(0).KickAsync(Room, "alice"));
+        await alice.SendCursorAsync(0.99, 0.99);
+        await alice.SendTextAsync("""{"type":"hello","name":"Still here"}""");
+        await bob.WaitForAsync<LeaveMessage>(l => l.Id == "alice");
+
+        // Dave's move goes out after anything of hers would have.
+        await dave.SendCursorAsync(0.42, 0.42);
+        await bob.WaitForRosterAsync(r => r.TryGetValue("dave", out var d) && d.X == 0.42);
+        Assert.False(bob.Roster.ContainsKey("alice"));
+        Assert.DoesNotContain(bob.Received, m => m is CursorMessage { User.Id: "alice", User.X: 0.99 } or PresenceMessage { User.Name: "Still here" });
+    }
+
     [Theory]
     [InlineData(PresenceProtocolVersion.V1)]
     [InlineData(PresenceProtocolVersion.V2)]

@@ -61,6 +61,9 @@ public abstract class ScaleOutFleet : IAsyncDisposable
     public virtual Task<PresenceTestClient> ConnectSignedInAsync(int instance, string userId, string? room, PresenceProtocolVersion version) =>
         throw new NotSupportedException();
 
+    /// <summary>Gets a value telling whether <see cref="Rooms"/> gives the room API of each instance.</summary>
+    public virtual bool HasRoomApi => true;
+
     /// <summary>Gets the room API of one instance, as application code there injects it; a fleet of processes has none at hand.</summary>
     public virtual IPresenceRooms Rooms(int instance) => throw new NotSupportedException();
 

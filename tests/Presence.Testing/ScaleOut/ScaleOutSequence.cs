@@ -5,10 +5,11 @@ using System.Text;
 namespace Presence.Testing.ScaleOut;
 
 /// <summary>
-/// One randomized, replayable run against a fleet: people join, move, rename, leave, drop, and reconnect to another
-/// instance while their old socket is still open, in an order drawn from a seed. A model says who must be in each
-/// room, with what name, colour and position; at checkpoints every client's view must converge on it, a newcomer
-/// must get a snapshot of it, and the instances must subscribe to exactly the rooms they have members in.
+/// One randomized, replayable run against a fleet: people join, move, rename, set their state, leave, drop, and
+/// reconnect to another instance while their old socket is still open, and application code kicks them or sets their
+/// info from any instance, in an order drawn from a seed. A model says who must be in each room, with what name,
+/// colour, position, state and info; at checkpoints every client's view must converge on it, a newcomer must get a
+/// snapshot of it, and the instances must subscribe to exactly the rooms they have members in.
 /// </summary>
 /// <remarks>A failure names its seed and the steps taken, and <c>PRESENCE_SCALEOUT_SEED</c> runs that seed alone.</remarks>
 public sealed class ScaleOutSequence
@@ -24,6 +25,7 @@ public sealed class ScaleOutSequence
     private readonly int _steps;
     private readonly Person[] _people;
     private readonly List<PresenceTestClient> _stale = [];
+    private readonly List<PresenceTestClient> _kicked = [];
     private readonly StringBuilder _log = new();
     private int _probes;
     private long _lastMove;
@@ -74,7 +76,7 @@ public sealed class ScaleOutSequence
         }
         finally
         {
-            foreach (var client in _people.Select(p => p.Client).OfType<PresenceTestClient>().Concat(_stale))
+            foreach (var client in _people.Select(p => p.Client).OfType<PresenceTestClient>().Concat(_stale).Concat(_kicked))
             {
                 await client.DisposeAsync();
             }
@@ -90,9 +92,13 @@ public sealed class ScaleOutSequence
         {
             await JoinAsync(Pick(offline), _random.Next(_fleet.InstanceCount), Rooms[_random.Next(Rooms.Length)]);
         }
-        else if (roll < 50)
+        else if (roll < 45)
         {
             await MoveAsync(Pick(online));
+        }
+        else if (roll < 50)
+        {
+            await SetStateAsync(Pick(online));
         }
         else if (roll < 60)
         {
@@ -106,9 +112,17 @@ public sealed class ScaleOutSequence
         {
             await LeaveAsync(Pick(online), graceful: false);
         }
-        else if (roll < 88)
+        else if (roll < 84 || !_fleet.HasRoomApi)
         {
             await ReconnectAsync(Pick(online));
+        }
+        else if (roll < 86)
+        {
+            await KickAsync(Pick(online));
+        }
+        else if (roll < 88)
+        {
+            await SetInfoAsync(Pick(online));
         }
         else if (roll < 94 && _stale.Count > 0)
         {
@@ -137,6 +151,7 @@ public sealed class ScaleOutSequence
         var client = await _fleet.ConnectAsync(instance, person.Id, person.Name, person.Color, room, version);
         await client.WaitForAsync<SnapshotMessage>();
         (person.Client, person.Instance, person.Room, person.Position) = (client, instance, room, null);
+        (person.State, person.Info) = (null, null);
     }
 
     private async Task MoveAsync(Person person)
@@ -154,6 +169,62 @@ public sealed class ScaleOutSequence
         Log($"hello {person.Id} as {name}/{color}");
         await person.Client!.SendHelloAsync(name, color);
         (person.Name, person.Color) = (name, color);
+    }
+
+    private static readonly string[] StateKeys = ["status", "sel"];
+
+    // A partial update (a null removes its key) or a whole replacement. The model keeps keys in the order first set,
+    // as the server does, and compares the JSON.
+    private async Task SetStateAsync(Person person)
+    {
+        var replace = _random.Next(4) == 0;
+        var changes = StateKeys.Where(_ => _random.Next(2) == 0).Select(k => (Key: k, Value: _random.Next(4) == 0 && !replace ? (int?)null : _random.Next(100))).ToList();
+        var json = "{" + string.Join(",", changes.Select(c => $"\"{c.Key}\":{c.Value?.ToString(CultureInfo.InvariantCulture) ?? "null"}")) + "}";
+        Log($"state {person.Id} {(replace ? "replace" : "set")} {json}");
+        await person.Client!.SendTextAsync($$"""{"type":"state","{{(replace ? "replace" : "set")}}":{{json}}}""");
+
+        var model = replace || person.State is null
+            ? []
+            : PresenceState.Parse(person.State).RootElement.EnumerateObject().Select(p => (Key: p.Name, Value: (int?)p.Value.GetInt32())).ToList();
+        foreach (var (key, value) in changes)
+        {
+            var index = model.FindIndex(m => m.Key == key);
+            if (value is null)
+            {
+                model.RemoveAll(m => m.Key == key);
+            }
+            else if (index >= 0)
+            {
+                model[index] = (key, value);
+            }
+            else
+            {
+                model.Add((key, value));
+            }
+        }
+
+        person.State = model.Count == 0 ? null : "{" + string.Join(",", model.Select(m => $"\"{m.Key}\":{m.Value}")) + "}";
+    }
+
+    // Application code on any instance removes the person: every connection of theirs closes, and everyone hears it.
+    private async Task KickAsync(Person person)
+    {
+        var instance = _random.Next(_fleet.InstanceCount);
+        Log($"kick {person.Id} from {instance}");
+        PresenceRules.TryCleanRoom(person.Room, out var room);
+        await _fleet.Rooms(instance).KickAsync(room!, person.Id);
+        _kicked.Add(person.Client!);
+        person.Client = null;
+    }
+
+    private async Task SetInfoAsync(Person person)
+    {
+        var instance = _random.Next(_fleet.InstanceCount);
+        var info = _random.Next(4) == 0 ? null : $$"""{"role":{{_random.Next(10)}}}""";
+        Log($"info {person.Id} from {instance}: {info ?? "none"}");
+        PresenceRules.TryCleanRoom(person.Room, out var room);
+        await _fleet.Rooms(instance).SetInfoAsync(room!, person.Id, info is null ? null : PresenceState.Parse(info));
+        person.Info = info;
     }
 
     private async Task LeaveAsync(Person person, bool graceful)
@@ -180,7 +251,9 @@ public sealed class ScaleOutSequence
         await SettlePositionsAsync();
         var client = await _fleet.ConnectAsync(instance, person.Id, person.Name, person.Color, person.Room, version);
         await client.WaitForAsync<SnapshotMessage>();
+        // A new connection starts with no state and no info: its client states it again, the app sets it again.
         (person.Client, person.Instance, person.Position) = (client, instance, null);
+        (person.State, person.Info) = (null, null);
         switch (_random.Next(3))
         {
             case 0:
@@ -242,12 +315,27 @@ public sealed class ScaleOutSequence
             await CloseStaleAsync(old);
         }
 
+        // The server closed every kicked connection, with 4004 where the transport has close codes.
+        foreach (var kicked in _kicked)
+        {
+            await kicked.WaitForCloseAsync();
+            if (kicked.CloseStatus is { } status)
+            {
+                Assert.Equal(PresenceCloseStatus.Kicked, status);
+            }
+
+            await kicked.DisposeAsync();
+            _checks++;
+        }
+
+        _kicked.Clear();
+
         // Every client's view converges on the model of its room.
         foreach (var person in _people.Where(p => p.Client is not null))
         {
             // A client's own entry is what it was told at join: the server echoes neither its moves nor its renames.
             var expected = Expected(person.Room, withPositions: true);
-            expected[person.Id] = new Expectation(null, null, null);
+            expected[person.Id] = Expectation.Anything;
             await Converge(person.Client!, expected, $"the view of {person.Id} at {person.Instance} in {RoomName(person.Room)}");
         }
 
@@ -280,8 +368,8 @@ public sealed class ScaleOutSequence
             LongestSnapshotWait = TimeSpan.FromTicks(Math.Max(LongestSnapshotWait.Ticks, started.Elapsed.Ticks));
             _checks++;
             var names = Expected(room, withPositions: false);
-            var seen = snapshot.Users.Where(u => u.Id != probeId).ToDictionary(u => u.Id, u => ((string?)u.Name, (string?)u.Color));
-            var want = names.ToDictionary(e => e.Key, e => (e.Value.Name, e.Value.Color));
+            var seen = snapshot.Users.Where(u => u.Id != probeId).ToDictionary(u => u.Id, u => ((string?)u.Name, (string?)u.Color, u.State?.ToString(), u.Info?.ToString()));
+            var want = names.ToDictionary(e => e.Key, e => (e.Value.Name, e.Value.Color, e.Value.Fields?.State, e.Value.Fields?.Info));
             if (!seen.OrderBy(e => e.Key).SequenceEqual(want.OrderBy(e => e.Key)))
             {
                 // The snapshot may predate a change still on its way; the probe's view must converge regardless.
@@ -312,7 +400,7 @@ public sealed class ScaleOutSequence
         {
             await using var last = await _fleet.ConnectAsync(_random.Next(_fleet.InstanceCount), "last", "Last", "#000000", room, PresenceProtocolVersion.V1);
             await last.WaitForAsync<SnapshotMessage>(timeout: TimeSpan.FromSeconds(5));
-            await Converge(last, new Dictionary<string, Expectation> { ["last"] = new(null, null, null) }, $"the view of the last visitor of {RoomName(room)} (ghosts)");
+            await Converge(last, new Dictionary<string, Expectation> { ["last"] = Expectation.Anything }, $"the view of the last visitor of {RoomName(room)} (ghosts)");
             await last.CloseQuietlyAsync();
         }
     }
@@ -334,10 +422,10 @@ public sealed class ScaleOutSequence
     {
         var expected = _people
             .Where(p => p.Client is not null && p.Room == room)
-            .ToDictionary(p => p.Id, p => new Expectation(p.Name, p.Color, withPositions ? p.Position : null));
+            .ToDictionary(p => p.Id, p => new Expectation(p.Name, p.Color, withPositions ? p.Position : null, (p.State, p.Info)));
         if (extra is not null)
         {
-            expected[extra] = new Expectation(null, null, null);
+            expected[extra] = Expectation.Anything;
         }
 
         return expected;
@@ -353,7 +441,7 @@ public sealed class ScaleOutSequence
         catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)
         {
             throw new InvalidOperationException(
-                $"{what} did not converge ({ex.Message}). Expected {Describe(expected)}; saw {string.Join(", ", client.Roster.Values.Select(u => $"{u.Id}:{u.Name}/{u.Color}@({u.X},{u.Y})"))}; "
+                $"{what} did not converge ({ex.Message}). Expected {Describe(expected)}; saw {string.Join(", ", client.Roster.Values.Select(u => $"{u.Id}:{u.Name}/{u.Color}@({u.X},{u.Y}) {u.State} {u.Info}"))}; "
                 + $"the last messages were {string.Join(" ", client.Received.TakeLast(12).Select(Describe))}.",
                 ex);
         }
@@ -364,7 +452,8 @@ public sealed class ScaleOutSequence
         && expected.All(e => roster.TryGetValue(e.Key, out var user)
             && (e.Value.Name is null || user.Name == e.Value.Name)
             && (e.Value.Color is null || user.Color == e.Value.Color)
-            && (e.Value.Position is not { } p || (Math.Abs(user.X - p.X) < 1e-9 && Math.Abs(user.Y - p.Y) < 1e-9)));
+            && (e.Value.Position is not { } p || (Math.Abs(user.X - p.X) < 1e-9 && Math.Abs(user.Y - p.Y) < 1e-9))
+            && (e.Value.Fields is not { } f || (user.State?.ToString() == f.State && user.Info?.ToString() == f.Info)));
 
     private static string Describe(ServerMessage message) => message switch
     {
@@ -376,7 +465,7 @@ public sealed class ScaleOutSequence
     };
 
     private static string Describe(Dictionary<string, Expectation> expected) =>
-        string.Join(", ", expected.Select(e => $"{e.Key}:{e.Value.Name}/{e.Value.Color}@{e.Value.Position?.ToString() ?? "?"}"));
+        string.Join(", ", expected.Select(e => $"{e.Key}:{e.Value.Name}/{e.Value.Color}@{e.Value.Position?.ToString() ?? "?"} {e.Value.Fields?.State} {e.Value.Fields?.Info}"));
 
     private static string RoomName(string? room) => room ?? "the default room";
 
@@ -405,9 +494,19 @@ public sealed class ScaleOutSequence
         public string? Room { get; set; }
 
         public (double X, double Y)? Position { get; set; }
+
+        /// <summary>Gets or sets the state as compact JSON; <see langword="null"/> when it has none.</summary>
+        public string? State { get; set; }
+
+        /// <summary>Gets or sets the info the app set, as compact JSON; <see langword="null"/> when it has none.</summary>
+        public string? Info { get; set; }
     }
 
-    private sealed record Expectation(string? Name, string? Color, (double X, double Y)? Position);
+    // Null fields are not checked: a client's own entry, and a newcomer's.
+    private sealed record Expectation(string? Name, string? Color, (double X, double Y)? Position, (string? State, string? Info)? Fields = null)
+    {
+        public static Expectation Anything { get; } = new(null, null, null);
+    }
 }
 
 /// <summary>An invariant of a scale-out sequence that did not hold.</summary>
