@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using Presence.Testing;
 
@@ -30,6 +31,28 @@ public sealed class OutageTests : IAsyncLifetime
         var client = await server.ConnectAsync(id, id, "#336699", _room);
         await client.WaitForAsync<SnapshotMessage>();
         return client;
+    }
+
+    [Fact]
+    public async Task DuringAnOutage_TheRoomApi_ReadsAndActsOnThisInstancesMembers()
+    {
+        await using var alice = await JoinAsync(_one, "alice");
+        await using var carol = await JoinAsync(_one, "carol");
+        await using var bob = await JoinAsync(_two, "bob");
+        await alice.WaitForRosterAsync(r => r.ContainsKey("bob") && r.ContainsKey("carol"));
+        var rooms = _one.Services.GetRequiredService<IPresenceRooms>();
+
+        await _redis.StopAsync();
+        await Eventually.HoldsAsync(() => _one.Engine.CheckHealth().Status == PresenceHealthStatus.Degraded);
+
+        // What this instance has, without an exception: bob is on the other one, which cannot be asked.
+        Assert.Equal(["alice", "carol"], (await rooms.GetParticipantsAsync(_room)).Select(u => u.Id).Order());
+        Assert.Equal(2, (await rooms.ListAsync()).Single(r => r.Name == _room).Participants);
+        Assert.True(await rooms.KickAsync(_room, "carol"));
+        await alice.WaitForAsync<LeaveMessage>(l => l.Id == "carol");
+        Assert.False(await rooms.KickAsync(_room, "bob"));
+        await rooms.SendAsync(_room, "ping", PresenceState.Empty);
+        await alice.WaitForAsync<EventMessage>(e => e.Name == "ping");
     }
 
     [Fact]

@@ -32,9 +32,13 @@ internal sealed class RedisScaleOutFleet : ScaleOutFleet
         // Each fleet has keys of its own, so that fleets on one Redis never meet.
         var prefix = "scaleout:" + Guid.NewGuid().ToString("N")[..8];
         var servers = new List<KestrelPresenceServer>();
+        var traces = new List<TraceLoggerProvider>();
         for (var i = 0; i < instances; i++)
         {
+            var trace = new TraceLoggerProvider(i);
+            traces.Add(trace);
             var server = await KestrelPresenceServer.StartAsync(
+                logs: trace,
                 configure: Configure,
                 presence: builder => builder.AddRedis(options =>
                 {
@@ -47,7 +51,9 @@ internal sealed class RedisScaleOutFleet : ScaleOutFleet
         }
 
         var admin = await ConnectionMultiplexer.ConnectAsync(connectionString);
-        return new RedisScaleOutFleet(servers, admin, new RedisKeys(prefix, shardedChannels: cluster, seedLayout: !cluster), restartable);
+        var fleet = new RedisScaleOutFleet(servers, admin, new RedisKeys(prefix, shardedChannels: cluster, seedLayout: !cluster), restartable);
+        traces.ForEach(t => t.Attach(fleet));
+        return fleet;
     }
 
     public override async Task RestartStoreAsync()

@@ -10,21 +10,33 @@ public sealed partial class PresenceEngine : IPresenceRooms
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<PresenceRoomSummary>> ListAsync(CancellationToken cancellationToken = default)
     {
+        var rooms = new Dictionary<string, int>(StringComparer.Ordinal);
         if (_roster is IPresenceRoomListing listing)
         {
-            return await listing.ListRoomsAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        var rooms = new List<PresenceRoomSummary>();
-        foreach (var room in _rooms.Rooms)
-        {
-            if (room.Members.Length > 0)
+            try
             {
-                rooms.Add(new PresenceRoomSummary(room.Name, room.Members.Length));
+                foreach (var room in await listing.ListRoomsAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    rooms[room.Name] = room.Participants;
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.StoreFailed(_logger, "list", "*", ex);
             }
         }
 
-        return rooms;
+        // This instance's members count too: while the store is away (when the listing knows nothing), and before a
+        // joiner's claim has reached it.
+        foreach (var room in _rooms.Rooms)
+        {
+            if (room.Members.Length > rooms.GetValueOrDefault(room.Name))
+            {
+                rooms[room.Name] = room.Members.Length;
+            }
+        }
+
+        return [.. rooms.Select(static r => new PresenceRoomSummary(r.Key, r.Value))];
     }
 
     /// <inheritdoc />
@@ -36,7 +48,18 @@ public sealed partial class PresenceEngine : IPresenceRooms
             return [];
         }
 
-        var stored = await _roster.SnapshotAsync(name, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<PresenceUser> stored;
+        try
+        {
+            stored = await _roster.SnapshotAsync(name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The store is away: this instance's members are what can be known.
+            Log.StoreFailed(_logger, "snapshot", name, ex);
+            stored = [];
+        }
+
         var clean = new List<PresenceUser>(stored.Count);
         foreach (var user in stored)
         {

@@ -65,3 +65,33 @@ internal sealed class TraceLoggerFactory(ScaleOutFleet fleet, int instance) : Mi
             fleet.Note($"instance {instance} logs: {formatter(state, exception)}{(exception is null ? string.Empty : " " + exception.GetType().Name)}");
     }
 }
+
+/// <summary>
+/// An instance's logs in a fleet's trace, for fleets of Kestrel instances; the fleet is attached once it exists, and
+/// what is logged before goes nowhere.
+/// </summary>
+public sealed class TraceLoggerProvider(int instance) : Microsoft.Extensions.Logging.ILoggerProvider
+{
+    private ScaleOutFleet? _fleet;
+
+    public void Attach(ScaleOutFleet fleet) => Volatile.Write(ref _fleet, fleet);
+
+    // The library's own logs: the host's (requests, Kestrel) would drown them.
+    public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) =>
+        categoryName.StartsWith("Presence", StringComparison.Ordinal) ? new Logger(this, instance) : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(TraceLoggerProvider provider, int instance) : Microsoft.Extensions.Logging.ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => logLevel >= Microsoft.Extensions.Logging.LogLevel.Debug;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Volatile.Read(ref provider._fleet)?.Note($"instance {instance} logs: {formatter(state, exception)}{(exception is null ? string.Empty : " " + exception.GetType().Name)}");
+    }
+}

@@ -29,6 +29,7 @@ public sealed class ScaleOutSequence
     private readonly StringBuilder _log = new();
     private int _probes;
     private long _lastMove;
+    private long _lastStoreRestart;
     private int _checks;
 
     public ScaleOutSequence(ScaleOutFleet fleet, int seed, int people = 5, int steps = 30)
@@ -112,7 +113,7 @@ public sealed class ScaleOutSequence
         {
             await LeaveAsync(Pick(online), graceful: false);
         }
-        else if (roll < 84 || !_fleet.HasRoomApi)
+        else if (roll < 84 || !_fleet.HasRoomApi || !StoreSettled)
         {
             await ReconnectAsync(Pick(online));
         }
@@ -136,6 +137,7 @@ public sealed class ScaleOutSequence
         {
             Log("restart the store");
             await _fleet.RestartStoreAsync();
+            _lastStoreRestart = System.Diagnostics.Stopwatch.GetTimestamp();
         }
         else
         {
@@ -205,6 +207,11 @@ public sealed class ScaleOutSequence
 
         person.State = model.Count == 0 ? null : "{" + string.Join(",", model.Select(m => $"\"{m.Key}\":{m.Value}")) + "}";
     }
+
+    // While the store is away, and until every instance has come back to it, the room API reaches only the instance it
+    // is called on (docs/protocol.md): the model asks nothing of it then.
+    private bool StoreSettled =>
+        _lastStoreRestart == 0 || System.Diagnostics.Stopwatch.GetElapsedTime(_lastStoreRestart) > TimeSpan.FromSeconds(5);
 
     // Application code on any instance removes the person: every connection of theirs closes, and everyone hears it.
     private async Task KickAsync(Person person)
