@@ -269,6 +269,10 @@ public sealed partial class PresenceEngine
         {
             if (releasing && departure is { Room: var left })
             {
+                // Whatever this connection announced and the tick has not sent yet (its join's presence, say) goes out
+                // now, ahead of the roster read below: should the newer connection leave after that read, its leave
+                // comes after these events on every instance, and a leave that came before is caught by the read.
+                await FlushAsync(left).ConfigureAwait(false);
                 if (await release.ConfigureAwait(false))
                 {
                     _departures.Released(left.Name, connection.Id, issued);
