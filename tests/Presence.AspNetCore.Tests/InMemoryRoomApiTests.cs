@@ -16,3 +16,9 @@ public sealed class InMemoryDepartureGraceTests : DepartureGraceBehaviorTests
 {
     protected override async Task<ScaleOutFleet> StartFleetAsync(int instances) => await SingleKestrelFleet.StartAsync();
 }
+
+/// <summary>A signed-in user's tabs on one real Kestrel instance with the in-memory store.</summary>
+public sealed class InMemorySignedInTabsTests : SignedInTabsBehaviorTests
+{
+    protected override async Task<ScaleOutFleet> StartFleetAsync(int instances) => await SingleKestrelFleet.StartAsync();
+}

@@ -29,3 +29,10 @@ public sealed class RedisClusterDepartureGraceTests(RedisClusterFixture redis) :
     protected override async Task<ScaleOutFleet> StartFleetAsync(int instances) =>
         await RedisScaleOutFleet.StartAsync(redis.Cluster.ConnectionString, instances, cluster: true);
 }
+
+/// <summary>A signed-in user's tabs on real Kestrel instances sharing one redis-server.</summary>
+public sealed class RedisSignedInTabsTests(RedisFixture redis) : SignedInTabsBehaviorTests, IClassFixture<RedisFixture>
+{
+    protected override async Task<ScaleOutFleet> StartFleetAsync(int instances) =>
+        await RedisScaleOutFleet.StartAsync(redis.Server.ConnectionString, instances, cluster: false);
+}

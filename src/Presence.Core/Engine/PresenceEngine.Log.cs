@@ -94,5 +94,8 @@ public sealed partial class PresenceEngine
 
         [LoggerMessage(29, LogLevel.Debug, "The last connection of {ParticipantId} in room {Room} ended: it stays for the grace period.", EventName = "Lingering")]
         public static partial void Lingering(ILogger logger, string participantId, string room);
+
+        [LoggerMessage(30, LogLevel.Debug, "Another connection of {ParticipantId} joined room {Room}: it follows the participant's first.", EventName = "Following")]
+        public static partial void Following(ILogger logger, string participantId, string room);
     }
 }

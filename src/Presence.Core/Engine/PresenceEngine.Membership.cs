@@ -10,7 +10,7 @@ public sealed partial class PresenceEngine
     /// <returns>False when it was refused.</returns>
     internal async Task<bool> JoinAsync(PresenceConnection connection)
     {
-        if (_rooms.Join(connection, out var replaced, out var refusal) is not { } room)
+        if (_rooms.Join(connection, out var replaced, out var replacedFollowers, out var refusal) is not { } room)
         {
             Log.JoinRefused(_logger, connection.Id, connection.RoomName, refusal!.Value);
             connection.BeginClose(refusal.Value);
@@ -19,9 +19,25 @@ public sealed partial class PresenceEngine
 
         if (replaced is not null)
         {
-            // The newest connection wins: the old one is closed, and its late departure announces nothing.
+            // The newest connection wins: the old one is closed, and its late departure announces nothing. A follower
+            // replaced is a signed-in user's oldest tab past the cap.
             Log.Replaced(_logger, connection.Id, room.Name);
             Supersede(replaced);
+        }
+
+        foreach (var follower in replacedFollowers ?? [])
+        {
+            Supersede(follower);
+        }
+
+        if (connection.IsFollower)
+        {
+            // Another tab of a signed-in member: it hears the room and gets a snapshot; its member owns the participant.
+            await WaitQuietlyAsync(EnsureSubscribedAsync(room), JoinStoreWait).ConfigureAwait(false);
+            var known = await SnapshotAsync(room, connection).ConfigureAwait(false);
+            connection.Outbox.Start(new PresenceFrame(SnapshotFrame(connection, known)));
+            Log.Following(_logger, connection.Id, room.Name);
+            return true;
         }
 
         // A join waits for the store for a bounded time: past it (the store is slow, or going away and not yet known
@@ -128,7 +144,16 @@ public sealed partial class PresenceEngine
         {
         }
 
-        if (Lingers(connection))
+        if (departure.Successor is { } successor)
+        {
+            // The participant's next tab here owns it from now on, claimed before this connection's release is issued:
+            // the release then finds a newer owner, and nobody hears of a departure.
+            if (TryClaim(successor, out var claim))
+            {
+                await claim.ConfigureAwait(false);
+            }
+        }
+        else if (Lingers(connection))
         {
             // The participant stays in the roster, still this connection's: a reconnect within the grace period claims
             // it as any reconnect does, and the release that ends the grace then finds a newer owner and says nothing.
@@ -248,6 +273,15 @@ public sealed partial class PresenceEngine
     /// </remarks>
     private async Task SupersedeElsewhereAsync(PresenceConnection connection)
     {
+        // The participant is another instance's now: its other tabs here go too, rather than take it back.
+        if (connection.Room is { } joined)
+        {
+            foreach (var follower in _rooms.TakeFollowers(joined, connection.Id))
+            {
+                follower.BeginClose(PresenceCloseStatus.Replaced);
+            }
+        }
+
         var departure = _rooms.Leave(connection);
         Log.TakenOver(_logger, connection.Id, connection.RoomName);
         ValueTask<bool> release = default;
@@ -316,7 +350,7 @@ public sealed partial class PresenceEngine
             var presence = FrameEncoder.Message(new PresenceMessage(clean));
             foreach (var joiner in joiners)
             {
-                if (joiner.IsMember)
+                if (joiner.IsMember || joiner.IsFollower)
                 {
                     joiner.Outbox.Enqueue(new PresenceFrame(joiner.Version == PresenceProtocolVersion.V2 ? RoomBatch.Frame(presence) : presence));
                 }

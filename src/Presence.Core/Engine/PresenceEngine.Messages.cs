@@ -26,6 +26,9 @@ public sealed partial class PresenceEngine
             {
                 case TransportMessageType.Text:
                     _metrics.MessageReceived();
+                    // Read before membership: a promotion clears the one before it sets the other, so a follower
+                    // promoted meanwhile is seen as one or the other, never as neither.
+                    var following = connection.IsFollower;
                     if (!PresenceProtocol.TryParseClientMessage(message.Payload, out var parsed))
                     {
                         _metrics.MessageIgnored();
@@ -34,6 +37,18 @@ public sealed partial class PresenceEngine
                     else if (connection.IsMember)
                     {
                         await HandleAsync(connection, parsed).ConfigureAwait(false);
+                    }
+                    else if (following && _rooms.FindMember(connection.Room!, connection.Id) is { } member)
+                    {
+                        // Another tab of the participant: what it sends is the participant's, as its member's is.
+                        await HandleAsync(member, parsed).ConfigureAwait(false);
+
+                        // The member left meanwhile and this tab took its place, maybe with the participant as it was
+                        // before this message: it applies it again, as its own (every message is idempotent).
+                        if (member != connection && !member.IsMember && connection.IsMember)
+                        {
+                            await HandleAsync(connection, parsed).ConfigureAwait(false);
+                        }
                     }
 
                     break;

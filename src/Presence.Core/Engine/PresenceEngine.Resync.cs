@@ -40,9 +40,9 @@ public sealed partial class PresenceEngine
             foreach (var room in _rooms.Rooms)
             {
                 var users = await SnapshotAsync(room).ConfigureAwait(false);
-                foreach (var member in room.Members)
+                foreach (var member in room.Listeners)
                 {
-                    if (member.IsMember)
+                    if (member.IsMember || member.IsFollower)
                     {
                         member.Outbox.Enqueue(new PresenceFrame(SnapshotFrame(member, users)));
                     }

@@ -150,6 +150,13 @@ public sealed partial class PresenceEngine : IPresenceRooms
         }
 
         Log.Kicked(_logger, id, room);
+
+        // Its other tabs first, so that none takes its place.
+        foreach (var follower in _rooms.TakeFollowers(local, id))
+        {
+            follower.BeginClose(PresenceCloseStatus.Kicked);
+        }
+
         member.BeginClose(PresenceCloseStatus.Kicked);
 
         // The participant leaves now, not once its client answers the close (which a hostile one never does): out of

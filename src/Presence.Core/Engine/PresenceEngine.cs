@@ -62,7 +62,7 @@ public sealed partial class PresenceEngine : IAsyncDisposable
         _storeHealth = roster as IPresenceStoreHealth ?? backplane as IPresenceStoreHealth;
         _tickListeners = [.. tickListeners ?? []];
         _options = options.Value;
-        _rooms = new RoomDirectory(_options.MaxRooms, _options.MaxParticipantsPerRoom);
+        _rooms = new RoomDirectory(_options.MaxRooms, _options.MaxParticipantsPerRoom, _options.MaxConnectionsPerParticipant);
         _resumeTokens = new ResumeTokens(FixedSecret.From(_options.ResumeSecret) ?? roster as IPresenceSharedSecret, timeProvider);
         _memoryTrim = new MemoryTrim(_options.TrimMemoryAfterDepartures, timeProvider);
         _timeProvider = timeProvider;

@@ -74,6 +74,14 @@ public sealed class PresenceOptions
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// Gets or sets how many connections one signed-in participant may have in a room on this instance: its tabs, which
+    /// are one participant. Past it, the participant's oldest further connection is closed with 4000 (replaced).
+    /// </summary>
+    /// <value>8.</value>
+    [Range(1, 256)]
+    public int MaxConnectionsPerParticipant { get; set; } = 8;
+
+    /// <summary>
     /// Gets or sets how long a signed-in participant (<see cref="PresenceJoinRequest.IsAuthenticated"/>) whose last
     /// connection ended stays in its room before everyone gets its <c>leave</c>. A reconnect within it, to this instance
     /// or another, takes the participant over: the others see no <c>leave</c> and no new participant, only its

@@ -12,6 +12,7 @@ internal sealed class PresenceConnection : IDisposable
     private Task _close = Task.CompletedTask;
     private ITimer? _abortTimer;
     private bool _isMember;
+    private bool _isFollower;
     private TokenBucket _cursors;
     private TokenBucket _hellos;
     private TokenBucket _states;
@@ -87,6 +88,16 @@ internal sealed class PresenceConnection : IDisposable
     {
         get => Volatile.Read(ref _isMember);
         set => Volatile.Write(ref _isMember, value);
+    }
+
+    /// <summary>
+    /// Gets or sets a value telling whether the connection follows the member with its id: a signed-in participant's
+    /// further tab here. Set and cleared by the room directory; read from other threads.
+    /// </summary>
+    public bool IsFollower
+    {
+        get => Volatile.Read(ref _isFollower);
+        set => Volatile.Write(ref _isFollower, value);
     }
 
     /// <summary>Gets why the server closes the connection, once it decided to.</summary>

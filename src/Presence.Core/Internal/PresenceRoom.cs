@@ -10,8 +10,13 @@ internal sealed class PresenceRoom
     private readonly Dictionary<string, PresenceConnection> _byId = new(StringComparer.Ordinal);
     private readonly Lock _lifeGate = new();
 
-    // Copied on every join and leave, so that a broadcast reads it without a lock or an allocation.
+    // A signed-in participant's further connections on this instance (its other tabs), oldest first: they hear the room
+    // as members do, and what they send is their participant's (docs/identity.md).
+    private readonly List<PresenceConnection> _followers = [];
+
+    // Copied on every join and leave, so that a broadcast reads them without a lock or an allocation.
     private PresenceConnection[] _members = [];
+    private PresenceConnection[] _listeners = [];
     private int _v1Members;
     private int _v2Members;
     private Task<IAsyncDisposable?>? _subscription;
@@ -22,7 +27,11 @@ internal sealed class PresenceRoom
 
     public string Name { get; }
 
+    /// <summary>Gets the members: one connection per participant, the one that owns it in the roster.</summary>
     public PresenceConnection[] Members => Volatile.Read(ref _members);
+
+    /// <summary>Gets every connection that hears the room: the members, and the followers of signed-in members.</summary>
+    public PresenceConnection[] Listeners => Volatile.Read(ref _listeners);
 
     /// <summary>Gets the events gathered for the next tick.</summary>
     public RoomBatch Batch { get; } = new();
@@ -90,7 +99,7 @@ internal sealed class PresenceRoom
             return;
         }
 
-        foreach (var member in Members)
+        foreach (var member in Listeners)
         {
             if (member != skip && member.Version == PresenceProtocolVersion.V1)
             {
@@ -102,7 +111,7 @@ internal sealed class PresenceRoom
     /// <summary>Hands the same tick frame to every protocol v2 member.</summary>
     public void BroadcastV2(PresenceFrame frame)
     {
-        foreach (var member in Members)
+        foreach (var member in Listeners)
         {
             if (member.Version == PresenceProtocolVersion.V2)
             {
@@ -125,8 +134,75 @@ internal sealed class PresenceRoom
         _byId.Add(connection.Id, connection);
         connection.IsMember = true;
         CountVersion(connection, +1);
-        Volatile.Write(ref _members, [.. _byId.Values]);
+        Publish();
         return replaced;
+    }
+
+    /// <summary>
+    /// Adds a further connection of the member with its id as a follower. Past <paramref name="maximum"/> connections of
+    /// the participant, the oldest follower is taken out and returned, to be closed as replaced.
+    /// </summary>
+    internal PresenceConnection? AddFollowerLocked(PresenceConnection connection, int maximum)
+    {
+        PresenceConnection? dropped = null;
+        if (_followers.Count(f => f.Id == connection.Id) + 1 >= maximum)
+        {
+            dropped = _followers.First(f => f.Id == connection.Id);
+            RemoveFollowerLocked(dropped);
+        }
+
+        _followers.Add(connection);
+        connection.IsFollower = true;
+        CountVersion(connection, +1);
+        Publish();
+        return dropped;
+    }
+
+    /// <summary>Removes a follower; false when the connection is none.</summary>
+    internal bool RemoveFollowerLocked(PresenceConnection connection)
+    {
+        if (!connection.IsFollower || !_followers.Remove(connection))
+        {
+            return false;
+        }
+
+        connection.IsFollower = false;
+        CountVersion(connection, -1);
+        Publish();
+        return true;
+    }
+
+    /// <summary>Takes out every follower of the participant, as when it is kicked or moved elsewhere.</summary>
+    internal List<PresenceConnection> TakeFollowersLocked(string id)
+    {
+        var taken = _followers.FindAll(f => f.Id == id);
+        foreach (var follower in taken)
+        {
+            RemoveFollowerLocked(follower);
+        }
+
+        return taken;
+    }
+
+    /// <summary>
+    /// Makes the oldest follower of the participant its member, as the participant is now (the member's fields): the
+    /// caller has just removed <paramref name="member"/>. Done here, before the follower can act as the member.
+    /// </summary>
+    internal PresenceConnection? PromoteLocked(PresenceConnection member)
+    {
+        if (_followers.Find(f => f.Id == member.Id) is not { } successor)
+        {
+            return null;
+        }
+
+        lock (successor.UserGate)
+        {
+            successor.Update(member.User, textChanged: true);
+        }
+
+        RemoveFollowerLocked(successor);
+        AddLocked(successor);
+        return successor;
     }
 
     /// <summary>Removes a member if it still is one: a replaced connection is not, and its removal changes nothing.</summary>
@@ -140,11 +216,11 @@ internal sealed class PresenceRoom
         _byId.Remove(connection.Id);
         connection.IsMember = false;
         CountVersion(connection, -1);
-        Volatile.Write(ref _members, [.. _byId.Values]);
+        Publish();
         return true;
     }
 
-    internal bool IsEmptyLocked => _byId.Count == 0;
+    internal bool IsEmptyLocked => _byId.Count == 0 && _followers.Count == 0;
 
     /// <summary>Tells whether the connection would be a new member (no member has its id) in a room of this many already.</summary>
     internal bool WouldExceedLocked(PresenceConnection connection, int maximum) =>
@@ -158,6 +234,13 @@ internal sealed class PresenceRoom
         {
             Volatile.Write(ref _retired, true);
         }
+    }
+
+    private void Publish()
+    {
+        PresenceConnection[] members = [.. _byId.Values];
+        Volatile.Write(ref _members, members);
+        Volatile.Write(ref _listeners, _followers.Count == 0 ? members : [.. members, .. _followers]);
     }
 
     private void CountVersion(PresenceConnection connection, int delta)

@@ -21,13 +21,18 @@ internal sealed class RoomDirectory
     private readonly Lock[] _stripes = [.. Enumerable.Range(0, StripeCount).Select(static _ => new Lock())];
     private readonly int _maximumRooms;
     private readonly int _maximumMembers;
+    private readonly int _maximumConnectionsPerParticipant;
     private int _roomCount;
 
-    /// <summary>Creates a directory of at most <paramref name="maximumRooms"/> rooms of <paramref name="maximumMembers"/> members each.</summary>
-    public RoomDirectory(int maximumRooms = int.MaxValue, int maximumMembers = int.MaxValue)
+    /// <summary>
+    /// Creates a directory of at most <paramref name="maximumRooms"/> rooms of <paramref name="maximumMembers"/> members
+    /// each, and at most <paramref name="maximumConnectionsPerParticipant"/> connections per signed-in participant.
+    /// </summary>
+    public RoomDirectory(int maximumRooms = int.MaxValue, int maximumMembers = int.MaxValue, int maximumConnectionsPerParticipant = 8)
     {
         _maximumRooms = maximumRooms;
         _maximumMembers = maximumMembers;
+        _maximumConnectionsPerParticipant = maximumConnectionsPerParticipant;
     }
 
     /// <summary>Gets the live rooms, as of now.</summary>
@@ -38,15 +43,18 @@ internal sealed class RoomDirectory
 
     /// <summary>
     /// Makes the connection its room's member, creating the room if it has none. A member with the same id is replaced
-    /// and returned in <paramref name="replaced"/>: it is no longer a member.
+    /// and returned in <paramref name="replaced"/>: it is no longer a member. When both are the same signed-in user,
+    /// the connection follows the member instead (<see cref="PresenceConnection.IsFollower"/>), and what is returned in
+    /// <paramref name="replaced"/> is the participant's oldest follower, when it has as many connections as it may.
     /// </summary>
     /// <remarks>
     /// A connection that would make a room too big, or a room too many, joins nothing: <see langword="null"/>, with
     /// why in <paramref name="refusal"/>. A newer connection of a member is never refused: it takes a place already held.
     /// </remarks>
-    public PresenceRoom? Join(PresenceConnection connection, out PresenceConnection? replaced, out PresenceCloseStatus? refusal)
+    public PresenceRoom? Join(PresenceConnection connection, out PresenceConnection? replaced, out List<PresenceConnection>? replacedFollowers, out PresenceCloseStatus? refusal)
     {
         replaced = null;
+        replacedFollowers = null;
         refusal = null;
         lock (StripeOf(connection.RoomName))
         {
@@ -70,7 +78,19 @@ internal sealed class RoomDirectory
             }
 
             connection.Room = room;
+            if (connection.IsAuthenticated && room.FindLocked(connection.Id) is { IsAuthenticated: true })
+            {
+                replaced = room.AddFollowerLocked(connection, _maximumConnectionsPerParticipant);
+                return room;
+            }
+
+            // Replaced by a connection that is no tab of the same user: its followers go with it.
             replaced = room.AddLocked(connection);
+            if (replaced is not null)
+            {
+                replacedFollowers = room.TakeFollowersLocked(connection.Id);
+            }
+
             return room;
         }
     }
@@ -89,9 +109,16 @@ internal sealed class RoomDirectory
 
         lock (StripeOf(room.Name))
         {
-            if (!room.RemoveLocked(connection))
+            if (room.RemoveFollowerLocked(connection) || !room.RemoveLocked(connection))
             {
+                // A follower's departure is no participant's: its member, or its next tab, speaks for it.
                 return null;
+            }
+
+            // The participant's next tab takes its place at once, in the same critical section: nobody sees it leave.
+            if (room.PromoteLocked(connection) is { } successor)
+            {
+                return new Departure(room, RoomRetired: false, successor);
             }
 
             if (!room.IsEmptyLocked)
@@ -109,6 +136,15 @@ internal sealed class RoomDirectory
         }
     }
 
+    /// <summary>Takes the followers of the participant out of the room: they are to be closed with it.</summary>
+    public List<PresenceConnection> TakeFollowers(PresenceRoom room, string id)
+    {
+        lock (StripeOf(room.Name))
+        {
+            return room.TakeFollowersLocked(id);
+        }
+    }
+
     /// <summary>Gets the room's member with this id, if there is one now.</summary>
     public PresenceConnection? FindMember(PresenceRoom room, string id)
     {
@@ -120,6 +156,6 @@ internal sealed class RoomDirectory
 
     private Lock StripeOf(string room) => _stripes[(StringComparer.Ordinal.GetHashCode(room) & int.MaxValue) % StripeCount];
 
-    /// <summary>A member that left its room, and whether that retired the room.</summary>
-    internal readonly record struct Departure(PresenceRoom Room, bool RoomRetired);
+    /// <summary>A member that left its room, whether that retired the room, and the follower that took its place.</summary>
+    internal readonly record struct Departure(PresenceRoom Room, bool RoomRetired, PresenceConnection? Successor = null);
 }

@@ -13,3 +13,9 @@ public sealed class InProcessDepartureGraceTests : DepartureGraceBehaviorTests
 {
     protected override Task<ScaleOutFleet> StartFleetAsync(int instances) => Task.FromResult<ScaleOutFleet>(new InProcessScaleOutFleet(instances));
 }
+
+/// <summary>A signed-in user's tabs on instances in one process.</summary>
+public sealed class InProcessSignedInTabsTests : SignedInTabsBehaviorTests
+{
+    protected override Task<ScaleOutFleet> StartFleetAsync(int instances) => Task.FromResult<ScaleOutFleet>(new InProcessScaleOutFleet(instances));
+}

@@ -13,6 +13,7 @@ public abstract class ScaleOutFleet : IAsyncDisposable
         CursorPersistInterval = TimeSpan.FromMilliseconds(50),
         ResyncDelay = TimeSpan.FromMilliseconds(200),
         DepartureGracePeriod = DepartureGrace,
+        MaxConnectionsPerParticipant = 4,
     };
 
     /// <summary>The grace period of signed-in participants: long enough for a reconnect on a slow machine, short enough to wait out.</summary>
@@ -80,6 +81,7 @@ public abstract class ScaleOutFleet : IAsyncDisposable
         options.CursorPersistInterval = test.CursorPersistInterval;
         options.ResyncDelay = test.ResyncDelay;
         options.DepartureGracePeriod = test.DepartureGracePeriod;
+        options.MaxConnectionsPerParticipant = test.MaxConnectionsPerParticipant;
 
         // The sequences restart their Redis at any moment, far more often than any deployment, which can split the
         // secret the instances share through it: the fleet configures one, as docs/security.md advises.
