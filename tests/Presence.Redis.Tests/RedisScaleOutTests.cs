@@ -50,7 +50,10 @@ internal sealed class RedisScaleOutFleet : ScaleOutFleet
             servers.Add(server);
         }
 
-        var admin = await ConnectionMultiplexer.ConnectAsync(connectionString);
+        // Another sequence on the same Redis may be restarting it right now: the admin connection waits it out.
+        var options = ConfigurationOptions.Parse(connectionString);
+        options.AbortOnConnectFail = false;
+        var admin = await ConnectionMultiplexer.ConnectAsync(options);
         var fleet = new RedisScaleOutFleet(servers, admin, new RedisKeys(prefix, shardedChannels: cluster, seedLayout: !cluster), restartable);
         traces.ForEach(t => t.Attach(fleet));
         return fleet;
