@@ -127,7 +127,7 @@ public sealed partial class PresenceEngine
         {
             var current = connection.User;
             var state = message.ReplacesState ? message.State! : (current.State ?? PresenceState.Empty).Merge(message.State!);
-            if (!PresenceState.TryParse(state.Utf8Json.Span, _options.MaxStateBytes, _options.MaxStateDepth, out _))
+            if (!state.IsWithin(_options.MaxStateBytes, _options.MaxStateDepth))
             {
                 _metrics.MessageIgnored();
                 Log.StateRefused(_logger, connection.Id, state.Utf8Json.Length);

@@ -72,23 +72,8 @@ public sealed class PresenceState : IEquatable<PresenceState>
     /// <param name="maxDepth">The deepest it may nest; at most <see cref="MaxDepth"/>.</param>
     /// <param name="state">The state, when the result is <see langword="true"/>.</param>
     /// <returns><see langword="false"/> when the input is not such an object.</returns>
-    public static bool TryParse(ReadOnlySpan<byte> utf8Json, int maxBytes, int maxDepth, [NotNullWhen(true)] out PresenceState? state)
-    {
-        state = null;
-        if (!JsonShape.IsWellFormed(utf8Json) || !TryReadMembers(utf8Json, Math.Min(maxDepth, MaxDepth), MaxKeys, out var members))
-        {
-            return false;
-        }
-
-        state = Write(members, keepNulls: false);
-        if (state._json.Length > Math.Min(maxBytes, MaxBytes))
-        {
-            state = null;
-            return false;
-        }
-
-        return true;
-    }
+    public static bool TryParse(ReadOnlySpan<byte> utf8Json, int maxBytes, int maxDepth, [NotNullWhen(true)] out PresenceState? state) =>
+        TryRead(utf8Json, maxBytes, maxDepth, keepNulls: false, out state);
 
     /// <summary>
     /// Merges an update into this state, as a client's <c>{"type":"state","set":{…}}</c> does: each top-level key of
@@ -130,21 +115,53 @@ public sealed class PresenceState : IEquatable<PresenceState>
     /// Reads the update half of a <c>state</c> message: like <see cref="TryParse"/>, but a top-level <c>null</c> is kept,
     /// since it means "remove this key".
     /// </summary>
-    internal static bool TryParseUpdate(ReadOnlySpan<byte> utf8Json, int maxBytes, int maxDepth, [NotNullWhen(true)] out PresenceState? update)
+    internal static bool TryParseUpdate(ReadOnlySpan<byte> utf8Json, int maxBytes, int maxDepth, [NotNullWhen(true)] out PresenceState? update) =>
+        TryRead(utf8Json, maxBytes, maxDepth, keepNulls: true, out update);
+
+    /// <summary>
+    /// Tells whether this state keeps within tighter bounds than the caps it was made under, such as an engine's for
+    /// client input; reads it without copying.
+    /// </summary>
+    internal bool IsWithin(int maxBytes, int maxDepth)
     {
-        update = null;
+        if (_json.Length > maxBytes)
+        {
+            return false;
+        }
+
+        var reader = new Utf8JsonReader(_json);
+        var keys = 0;
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && reader.CurrentDepth + 1 > maxDepth)
+            {
+                return false;
+            }
+
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && ++keys > MaxKeys)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool TryRead(ReadOnlySpan<byte> utf8Json, int maxBytes, int maxDepth, bool keepNulls, [NotNullWhen(true)] out PresenceState? state)
+    {
+        state = null;
         if (!JsonShape.IsWellFormed(utf8Json) || !TryReadMembers(utf8Json, Math.Min(maxDepth, MaxDepth), MaxKeys, out var members))
         {
             return false;
         }
 
-        update = Write(members, keepNulls: true);
-        if (update._json.Length > Math.Min(maxBytes, MaxBytes))
+        var read = Write(members, keepNulls);
+        if (read._json.Length > Math.Min(maxBytes, MaxBytes))
         {
-            update = null;
             return false;
         }
 
+        state = read;
         return true;
     }
 

@@ -66,7 +66,7 @@ public sealed class PresenceStateProperties
             var state = PresenceState.Parse(json);
             var fits = state.Utf8Json.Length <= maxBytes && Depth(state.RootElement) <= maxDepth;
             var parsed = PresenceState.TryParse(Encoding.UTF8.GetBytes(json), maxBytes, maxDepth, out var bounded);
-            return parsed == fits && (!parsed || bounded!.Equals(state));
+            return parsed == fits && state.IsWithin(maxBytes, maxDepth) == fits && (!parsed || bounded!.Equals(state));
         });
 
     [Property(MaxTest = 5_000)]
@@ -115,6 +115,8 @@ public sealed class PresenceStateProperties
         Assert.Equal(PresenceState.MaxKeys + 1, wider.RootElement.EnumerateObject().Count());
         Assert.Equal(PresenceState.MaxKeys + 2, wider.Merge(PresenceState.Parse("""{"z":true}""")).RootElement.EnumerateObject().Count());
         Assert.False(PresenceState.TryParse(wider.Utf8Json.Span, PresenceState.MaxBytes, PresenceState.MaxDepth, out _));
+        Assert.False(wider.IsWithin(PresenceState.MaxBytes, PresenceState.MaxDepth));
+        Assert.True(widest.IsWithin(PresenceState.MaxBytes, PresenceState.MaxDepth));
     }
 
     private static List<(string Key, string Value)> Members(JsonElement element) =>
