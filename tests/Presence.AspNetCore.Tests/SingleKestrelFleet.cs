@@ -14,6 +14,8 @@ internal sealed class SingleKestrelFleet(KestrelPresenceServer server) : ScaleOu
     public override async Task<PresenceTestClient> ConnectAsync(int instance, string id, string name, string color, string? room, PresenceProtocolVersion version) =>
         await server.ConnectAsync(id, name, color, room, version);
 
+    public override bool CanSignIn => true;
+
     public override async Task<PresenceTestClient> ConnectSignedInAsync(int instance, string userId, string? room, PresenceProtocolVersion version) =>
         await server.ConnectSignedInAsync(userId, room, version);
 

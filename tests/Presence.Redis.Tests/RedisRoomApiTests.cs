@@ -36,3 +36,10 @@ public sealed class RedisSignedInTabsTests(RedisFixture redis) : SignedInTabsBeh
     protected override async Task<ScaleOutFleet> StartFleetAsync(int instances) =>
         await RedisScaleOutFleet.StartAsync(redis.Server.ConnectionString, instances, cluster: false);
 }
+
+/// <summary>A signed-in user's tabs on real Kestrel instances sharing a three-node Redis Cluster.</summary>
+public sealed class RedisClusterSignedInTabsTests(RedisClusterFixture redis) : SignedInTabsBehaviorTests, IClassFixture<RedisClusterFixture>
+{
+    protected override async Task<ScaleOutFleet> StartFleetAsync(int instances) =>
+        await RedisScaleOutFleet.StartAsync(redis.Cluster.ConnectionString, instances, cluster: true);
+}

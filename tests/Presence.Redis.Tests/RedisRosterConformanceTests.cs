@@ -81,6 +81,29 @@ public abstract class RedisRosterConformanceTestsBase : RosterConformanceTests, 
     }
 
     [Fact]
+    public async Task SharedSessionsOnTwoInstances_AreOneParticipant_WhoseDepartureOnlyTheLastAnnounces()
+    {
+        var first = await StartInstanceAsync();
+        var second = await StartInstanceAsync();
+        var heard = new List<string>();
+        await using var subscription = await first.Backplane.SubscribeAsync(Room, m => { lock (heard) { heard.Add(Encoding.UTF8.GetString(m.Span)); } });
+
+        // The same session name on another instance is another owner.
+        Assert.Null(await first.Roster.ClaimAsync(Room, User("tabs", 0.2), "tab", RosterSessionMode.Shared));
+        Assert.Equal(User("tabs", 0.2), await second.Roster.ClaimAsync(Room, User("tabs", 0.8), "tab", RosterSessionMode.Shared));
+        Assert.False(await first.Roster.ReleaseAsync(Room, "tabs", "tab"));
+        Assert.Equal([User("tabs", 0.2)], await second.Roster.SnapshotAsync(Room));
+        Assert.True(await second.Roster.ReleaseAsync(Room, "tabs", "tab"));
+        await second.Backplane.PublishAsync(Room, new PresenceBatch("""{"type":"leave","id":"sentinel"}"""u8.ToArray()));
+
+        await Eventually.HoldsAsync(() => { lock (heard) { return heard.Any(h => h.Contains("sentinel", StringComparison.Ordinal)); } });
+        lock (heard)
+        {
+            Assert.Equal(["""{"type":"leave","id":"tabs"}""", """[{"type":"leave","id":"sentinel"}]"""], heard);
+        }
+    }
+
+    [Fact]
     public async Task ARelease_AnnouncesTheDepartureToTheOtherInstances_AndATakenOverOneAnnouncesNothing()
     {
         var first = await StartInstanceAsync();

@@ -26,6 +26,8 @@ internal sealed class RedisScaleOutFleet : ScaleOutFleet
 
     public override bool CanRestartStore => _server is not null;
 
+    public override TimeSpan? SinceStoreRestart => _server?.SinceLastStop;
+
     /// <summary>Starts a fleet; with <paramref name="restartable"/>, a sequence may restart that Redis.</summary>
     public static async Task<RedisScaleOutFleet> StartAsync(string connectionString, int instances, bool cluster, RedisServer? restartable = null)
     {
@@ -67,6 +69,8 @@ internal sealed class RedisScaleOutFleet : ScaleOutFleet
 
     public override async Task<PresenceTestClient> ConnectAsync(int instance, string id, string name, string color, string? room, PresenceProtocolVersion version) =>
         await _instances[instance].ConnectAsync(id, name, color, room, version);
+
+    public override bool CanSignIn => true;
 
     public override async Task<PresenceTestClient> ConnectSignedInAsync(int instance, string userId, string? room, PresenceProtocolVersion version) =>
         await _instances[instance].ConnectSignedInAsync(userId, room, version);

@@ -94,15 +94,15 @@ public sealed class InProcessFleet
         public ValueTask<IReadOnlyList<byte[]>?> GetSharedSecretsAsync(CancellationToken cancellationToken = default) =>
             _fleet.Roster.GetSharedSecretsAsync(cancellationToken);
 
-        public ValueTask ClaimAsync(string room, PresenceUser user, string session, CancellationToken cancellationToken = default)
+        public ValueTask<PresenceUser?> ClaimAsync(string room, PresenceUser user, string session, RosterSessionMode mode = RosterSessionMode.Exclusive, CancellationToken cancellationToken = default)
         {
-            _fleet.Trace(this, $"claims {user.Id} in {room} as {session}");
-            return _fleet.Roster.ClaimAsync(room, user, session, cancellationToken);
+            _fleet.Trace(this, $"claims {user.Id} in {room} as {session} ({mode})");
+            return _fleet.Roster.ClaimAsync(room, user, session, mode, cancellationToken);
         }
 
-        public async ValueTask<RosterWrite> UpdateAsync(string room, PresenceUser user, string session, CancellationToken cancellationToken = default)
+        public async ValueTask<RosterWrite> UpdateAsync(string room, PresenceUser user, string session, RosterSessionMode mode = RosterSessionMode.Exclusive, CancellationToken cancellationToken = default)
         {
-            var write = await _fleet.Roster.UpdateAsync(room, user, session, cancellationToken);
+            var write = await _fleet.Roster.UpdateAsync(room, user, session, mode, cancellationToken);
             _fleet.Trace(this, $"writes {user.Id} ({user.Name}, {user.X}, {user.Y}) in {room} as {session}: {write}");
             return write;
         }

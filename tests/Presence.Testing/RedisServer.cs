@@ -51,7 +51,16 @@ public sealed class RedisServer : IAsyncDisposable
     }
 
     /// <summary>Stops the server at once, dropping its data: an outage.</summary>
-    public Task StopAsync() => RunAsync("redis-cli", $"-p {Port} shutdown nosave", check: false);
+    public Task StopAsync()
+    {
+        Volatile.Write(ref _lastStopped, System.Diagnostics.Stopwatch.GetTimestamp());
+        return RunAsync("redis-cli", $"-p {Port} shutdown nosave", check: false);
+    }
+
+    private long _lastStopped;
+
+    /// <summary>Gets how long ago the server was last stopped, by whoever shares it; <see langword="null"/> if never.</summary>
+    public TimeSpan? SinceLastStop => Volatile.Read(ref _lastStopped) is var stopped and not 0 ? System.Diagnostics.Stopwatch.GetElapsedTime(stopped) : null;
 
     /// <summary>Runs a redis-cli command against this server and returns what it printed.</summary>
     public Task<string> CliAsync(string arguments) => RunAsync("redis-cli", $"-p {Port} {arguments}");

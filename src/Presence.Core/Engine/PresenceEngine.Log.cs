@@ -41,6 +41,9 @@ public sealed partial class PresenceEngine
         [LoggerMessage(11, LogLevel.Warning, "Ignored a malformed message from another instance in room {Room}.", EventName = "RemoteMessageIgnored")]
         public static partial void RemoteMessageIgnored(ILogger logger, string room);
 
+        [LoggerMessage(31, LogLevel.Debug, "Another instance announced participant {ParticipantId} in room {Room} as it was before its last change here; this instance announces it again.", EventName = "RemoteEventOlder")]
+        public static partial void RemoteEventOlder(ILogger logger, string participantId, string room);
+
         [LoggerMessage(12, LogLevel.Information, "Refused a connection: the room name is not 1 to 64 characters of [A-Za-z0-9_-].", EventName = "InvalidRoom")]
         public static partial void InvalidRoom(ILogger logger);
 

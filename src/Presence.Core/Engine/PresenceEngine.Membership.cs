@@ -52,7 +52,9 @@ public sealed partial class PresenceEngine
             return true;
         }
 
-        await claim.ConfigureAwait(false);
+        // A signed-in user's tab that finds the participant held by its other tabs (on other instances, or here in its
+        // grace period) joins it as it is: everyone has it already, and nobody hears of the tab.
+        var joinedOthers = await claim.ConfigureAwait(false) is { } held && JoinParticipant(connection, held);
 
         // A departure from this room in flight here (the roster has not said yet whether the participant stays, as
         // when it reconnected elsewhere) is waited for, briefly: the snapshot is then right at once. One that takes
@@ -72,7 +74,27 @@ public sealed partial class PresenceEngine
 
         // Broadcasts that reached this connection while it joined wait behind the snapshot.
         connection.Outbox.Start(new PresenceFrame(SnapshotFrame(connection, users)));
-        AnnouncePresence(connection, toSelf: false);
+        if (!joinedOthers)
+        {
+            AnnouncePresence(connection, toSelf: false);
+        }
+
+        return true;
+    }
+
+    /// <summary>Makes the connection's participant the one its other tabs hold; false when the roster's is unusable.</summary>
+    private static bool JoinParticipant(PresenceConnection connection, PresenceUser held)
+    {
+        if (!PresenceRules.TryCleanUser(held, out var clean) || clean.Id != connection.Id)
+        {
+            return false;
+        }
+
+        lock (connection.UserGate)
+        {
+            connection.Update(clean, textChanged: true);
+        }
+
         return true;
     }
 
@@ -147,10 +169,11 @@ public sealed partial class PresenceEngine
         if (departure.Successor is { } successor)
         {
             // The participant's next tab here owns it from now on, claimed before this connection's release is issued:
-            // the release then finds a newer owner, and nobody hears of a departure.
+            // the release then finds a newer owner, and nobody hears of a departure. What the claim answers is ignored:
+            // the successor has the participant as this connection left it, newer than what the roster holds.
             if (TryClaim(successor, out var claim))
             {
-                await claim.ConfigureAwait(false);
+                _ = await claim.ConfigureAwait(false);
             }
         }
         else if (Lingers(connection))
@@ -410,7 +433,7 @@ public sealed partial class PresenceEngine
         }
     }
 
-    private bool TryClaim(PresenceConnection connection, out ValueTask claim)
+    private bool TryClaim(PresenceConnection connection, out ValueTask<PresenceUser?> claim)
     {
         lock (connection.Gate)
         {
@@ -532,7 +555,18 @@ public sealed partial class PresenceEngine
                 return;
             }
 
-            var presence = FrameEncoder.Presence(connection.Text, connection.User with { UpdatedAt = Now() });
+            var user = connection.User with { UpdatedAt = Now() };
+            if (connection.IsShared)
+            {
+                // The participant's other tabs elsewhere take an announcement only when it is newer than what they have.
+                lock (connection.UserGate)
+                {
+                    user = connection.User with { UpdatedAt = Math.Max(user.UpdatedAt, connection.User.UpdatedAt) };
+                    connection.Update(user, textChanged: false);
+                }
+            }
+
+            var presence = FrameEncoder.Presence(connection.Text, user);
             Announce(room, presence, connection.Id, isCursor: false, skip: toSelf ? null : connection);
         }
     }

@@ -42,13 +42,23 @@ public sealed partial class PresenceEngine
                 // Published before this instance let the participant go, and delivered after its local leave.
                 break;
             case PresenceMessage { User: var user } when PresenceRules.TryCleanUser(user, out var clean):
+                // Another tab of a local signed-in member, on another instance: one participant, newest news first.
+                if (!TryJoinRemote(room, clean, whole: true))
+                {
+                    break;
+                }
+
                 // Someone else connected with a local member's id: a reconnect elsewhere, most likely. Relayed first:
                 // should the local member still own the participant, it announces itself after this.
                 AnnounceLocally(room, FrameEncoder.Message(new PresenceMessage(clean)), clean.Id, isCursor: false);
                 VerifyOwnershipOf(room, clean.Id);
                 break;
             case CursorMessage { User: var user } when PresenceRules.TryCleanUser(user, out var clean):
-                AnnounceLocally(room, FrameEncoder.Message(new CursorMessage(clean)), clean.Id, isCursor: true);
+                if (TryJoinRemote(room, clean, whole: false))
+                {
+                    AnnounceLocally(room, FrameEncoder.Message(new CursorMessage(clean)), clean.Id, isCursor: true);
+                }
+
                 break;
             case LeaveMessage { Id: var id } when PresenceRules.IsIdentifier(id):
                 // A local member is here, whatever another instance says: it checks its claim, and its clients keep it.
@@ -66,6 +76,43 @@ public sealed partial class PresenceEngine
                 Log.RemoteMessageIgnored(_logger, room.Name);
                 break;
         }
+    }
+
+    /// <summary>
+    /// When a local member shares its participant with tabs elsewhere, takes what another instance says of it into
+    /// the member's fields (all of them from a <c>presence</c>, the cursor's from a <c>cursor</c>), so that what this
+    /// instance writes, snapshots and announces of the participant is its newest. False when the member's fields are
+    /// newer: the event is dropped, and for a <c>presence</c> the member announces itself again, so that every instance
+    /// ends on the newest. An older cursor is only dropped: the next move settles it, and two tabs moving at once must
+    /// not turn each move into an announcement.
+    /// </summary>
+    private bool TryJoinRemote(PresenceRoom room, PresenceUser remote, bool whole)
+    {
+        if (!room.HasSharedMembers || _rooms.FindMember(room, remote.Id) is not { IsShared: true } member)
+        {
+            return true;
+        }
+
+        lock (member.UserGate)
+        {
+            var current = member.User;
+            if (remote.UpdatedAt >= current.UpdatedAt)
+            {
+                var next = whole
+                    ? remote
+                    : current with { Name = remote.Name, Color = remote.Color, X = remote.X, Y = remote.Y, UpdatedAt = remote.UpdatedAt };
+                member.Update(next, textChanged: next.Name != current.Name || next.Color != current.Color);
+                return true;
+            }
+        }
+
+        if (whole)
+        {
+            Log.RemoteEventOlder(_logger, remote.Id, room.Name);
+            AnnouncePresence(member, toSelf: false);
+        }
+
+        return false;
     }
 
     private bool IsStale(PresenceRoom room, ServerMessage message)
@@ -100,7 +147,8 @@ public sealed partial class PresenceEngine
         {
             if (TryWrite(connection, out var write))
             {
-                await HandleWriteAsync(connection, await write.ConfigureAwait(false), announceIfOwned: true).ConfigureAwait(false);
+                // A shared member's news reach it as they come (TryJoinRemote): it has nothing to repeat.
+                await HandleWriteAsync(connection, await write.ConfigureAwait(false), announceIfOwned: !connection.IsShared).ConfigureAwait(false);
             }
         }
         catch (Exception ex)

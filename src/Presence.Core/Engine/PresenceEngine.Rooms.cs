@@ -180,7 +180,8 @@ public sealed partial class PresenceEngine : IPresenceRooms
 
     /// <summary>
     /// Sets the local member's info, when it connected by <paramref name="at"/>, then writes it and tells the room, as a
-    /// <c>hello</c> would. Info lasts for the connections it was set on; a later one starts with what its join gave.
+    /// <c>hello</c> would. Info lasts for the connections it was set on, and the later tabs of a signed-in user, which
+    /// join the participant as it is; a later connection of a participant that left starts with what its join gave.
     /// </summary>
     private bool SetInfoLocally(string room, string id, PresenceState? info, long at)
     {

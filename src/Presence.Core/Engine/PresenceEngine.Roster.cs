@@ -6,12 +6,13 @@ namespace Presence;
 // connection or a loop, so that local clients keep being served while the store is away.
 public sealed partial class PresenceEngine
 {
-    private ValueTask ClaimAsync(PresenceConnection connection)
+    // A claim that fails counts as a claim of a participant nobody else had: the connection announces it.
+    private ValueTask<PresenceUser?> ClaimAsync(PresenceConnection connection)
     {
         try
         {
-            var claim = _roster.ClaimAsync(connection.RoomName, connection.User, connection.Session);
-            return claim.IsCompletedSuccessfully ? default : AwaitAsync(claim, connection.RoomName);
+            var claim = _roster.ClaimAsync(connection.RoomName, connection.User, connection.Session, connection.SessionMode);
+            return claim.IsCompletedSuccessfully ? claim : AwaitAsync(claim, connection.RoomName);
         }
         catch (Exception ex)
         {
@@ -19,15 +20,16 @@ public sealed partial class PresenceEngine
             return default;
         }
 
-        async ValueTask AwaitAsync(ValueTask pending, string room)
+        async ValueTask<PresenceUser?> AwaitAsync(ValueTask<PresenceUser?> pending, string room)
         {
             try
             {
-                await pending.ConfigureAwait(false);
+                return await pending.ConfigureAwait(false);
             }
             catch (Exception ex)
             {
                 Log.StoreFailed(_logger, "claim", room, ex);
+                return null;
             }
         }
     }
@@ -37,7 +39,7 @@ public sealed partial class PresenceEngine
     {
         try
         {
-            var write = _roster.UpdateAsync(connection.RoomName, connection.User, connection.Session);
+            var write = _roster.UpdateAsync(connection.RoomName, connection.User, connection.Session, connection.SessionMode);
             return write.IsCompletedSuccessfully ? write : AwaitAsync(write, connection.RoomName);
         }
         catch (Exception ex)

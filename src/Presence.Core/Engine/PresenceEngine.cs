@@ -160,6 +160,7 @@ public sealed partial class PresenceEngine : IAsyncDisposable
         new(this, transport, CreateUser(request), room, NewSession(), request.Version, _options, _timeProvider, _metrics)
         {
             IsAuthenticated = request.IsAuthenticated,
+            SessionMode = request.IsAuthenticated && _options.MaxConnectionsPerParticipant > 1 ? RosterSessionMode.Shared : RosterSessionMode.Exclusive,
         };
 
     private string NewSession() => RosterSessions.Create(

@@ -75,7 +75,9 @@ public sealed class PresenceOptions
 
     /// <summary>
     /// Gets or sets how many connections one signed-in participant may have in a room on this instance: its tabs, which
-    /// are one participant. Past it, the participant's oldest further connection is closed with 4000 (replaced).
+    /// are one participant with its tabs on other instances. Past it, the participant's oldest further connection is
+    /// closed with 4000 (replaced). At 1, a signed-in user's newer connection replaces the older one, here or on any
+    /// instance, as an anonymous client's does.
     /// </summary>
     /// <value>8.</value>
     [Range(1, 256)]
@@ -84,9 +86,9 @@ public sealed class PresenceOptions
     /// <summary>
     /// Gets or sets how long a signed-in participant (<see cref="PresenceJoinRequest.IsAuthenticated"/>) whose last
     /// connection ended stays in its room before everyone gets its <c>leave</c>. A reconnect within it, to this instance
-    /// or another, takes the participant over: the others see no <c>leave</c> and no new participant, only its
-    /// <c>presence</c>. A kick, a replacement and a shutdown end it at once; anonymous participants leave at once, as in
-    /// the seed. Zero turns it off.
+    /// or another, joins the participant as it was, as a further tab does: the others see no <c>leave</c>, no new
+    /// participant and no <c>presence</c>. A kick, a replacement and a shutdown end it at once; anonymous participants
+    /// leave at once, as in the seed. Zero turns it off.
     /// </summary>
     /// <value>5 seconds, as Liveblocks' <c>lostConnectionTimeout</c>.</value>
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]

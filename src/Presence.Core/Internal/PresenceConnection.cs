@@ -51,6 +51,15 @@ internal sealed class PresenceConnection : IDisposable
     /// <summary>Gets a value telling whether the participant is a signed-in user, whose departure waits out the grace period.</summary>
     public bool IsAuthenticated { get; init; }
 
+    /// <summary>
+    /// Gets how the connection holds its participant in the roster: shared for a signed-in user who may have several
+    /// tabs, here or on other instances, which are one participant; exclusive otherwise.
+    /// </summary>
+    public RosterSessionMode SessionMode { get; init; }
+
+    /// <summary>Gets a value telling whether the participant may have other connections at once (<see cref="SessionMode"/>).</summary>
+    public bool IsShared => SessionMode == RosterSessionMode.Shared;
+
     public IPresenceTransport Transport { get; }
 
     public Outbox Outbox { get; }

@@ -18,6 +18,7 @@ internal sealed class PresenceRoom
     private PresenceConnection[] _members = [];
     private PresenceConnection[] _listeners = [];
     private int _v1Members;
+    private bool _hasSharedMembers;
     private int _v2Members;
     private Task<IAsyncDisposable?>? _subscription;
     private bool _retired;
@@ -47,6 +48,12 @@ internal sealed class PresenceRoom
 
     /// <summary>Gets a value telling whether any member speaks protocol v1, and so gets each event at once.</summary>
     public bool HasV1Members => Volatile.Read(ref _v1Members) > 0;
+
+    /// <summary>
+    /// Gets a value telling whether any member shares its participant with other connections (a signed-in user's tabs,
+    /// maybe on other instances): only then is a remote event looked up among the members.
+    /// </summary>
+    public bool HasSharedMembers => Volatile.Read(ref _hasSharedMembers);
 
     /// <summary>Gets a value telling whether the room's last member left: it is out of the directory for good.</summary>
     public bool IsRetired => Volatile.Read(ref _retired);
@@ -240,6 +247,7 @@ internal sealed class PresenceRoom
     {
         PresenceConnection[] members = [.. _byId.Values];
         Volatile.Write(ref _members, members);
+        Volatile.Write(ref _hasSharedMembers, Array.Exists(members, static m => m.IsShared));
         Volatile.Write(ref _listeners, _followers.Count == 0 ? members : [.. members, .. _followers]);
     }
 

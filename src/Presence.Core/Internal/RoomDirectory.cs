@@ -78,7 +78,7 @@ internal sealed class RoomDirectory
             }
 
             connection.Room = room;
-            if (connection.IsAuthenticated && room.FindLocked(connection.Id) is { IsAuthenticated: true })
+            if (connection.IsShared && room.FindLocked(connection.Id) is { IsShared: true })
             {
                 replaced = room.AddFollowerLocked(connection, _maximumConnectionsPerParticipant);
                 return room;

@@ -15,6 +15,11 @@ namespace Presence;
 /// time a participant takes to reconnect, as they must for <see cref="PresenceUser.UpdatedAt"/>.
 /// </para>
 /// <para>
+/// A participant held in <see cref="RosterSessionMode.Shared"/> mode (a signed-in user's tabs, on any instance) has a
+/// set of sessions: a shared claim joins them, and a release removes only its own, so that the participant leaves with
+/// its last one. An exclusive claim replaces the whole set, as it replaces a single owner.
+/// </para>
+/// <para>
 /// An implementation is a singleton shared by every connection of an instance, so each method must be safe to call
 /// concurrently. Calls for the same room and participant take effect in the order they are made, even when the caller
 /// does not wait for one before making the next: the engine relies on it to keep a participant's writes behind its
@@ -37,15 +42,21 @@ public interface IPresenceRoster
     ValueTask<IReadOnlyList<PresenceUser>> SnapshotAsync(string room, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Writes a participant that just connected and makes <paramref name="session"/> its owner, taking it over from
-    /// whichever session owned it before (the same participant's older tab or connection, here or elsewhere).
+    /// Makes <paramref name="session"/> an owner of a participant that just connected. An exclusive claim writes the
+    /// participant and takes it over from whichever sessions owned it before (an older connection, here or elsewhere).
+    /// A shared claim joins the participant's other shared sessions when it has some, and then writes nothing: the
+    /// participant stays as they made it.
     /// </summary>
     /// <param name="room">The room.</param>
     /// <param name="user">The participant as it is now.</param>
     /// <param name="session">The connection's session.</param>
+    /// <param name="mode">Whether the participant may have other connections at the same time.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
-    /// <returns>A task that completes when the write is done.</returns>
-    ValueTask ClaimAsync(string room, PresenceUser user, string session, CancellationToken cancellationToken = default);
+    /// <returns>
+    /// The participant as the roster holds it, when a shared claim joined other sessions; otherwise
+    /// <see langword="null"/>, and <paramref name="user"/> was written.
+    /// </returns>
+    ValueTask<PresenceUser?> ClaimAsync(string room, PresenceUser user, string session, RosterSessionMode mode = RosterSessionMode.Exclusive, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Writes a participant's new state, and marks it alive now, if <paramref name="session"/> still owns it.
@@ -54,16 +65,20 @@ public interface IPresenceRoster
     /// <param name="room">The room.</param>
     /// <param name="user">The participant as it is now.</param>
     /// <param name="session">The connection's session.</param>
+    /// <param name="mode">How the session holds the participant, as it claimed it.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>
-    /// <see cref="RosterWrite.Written"/>; <see cref="RosterWrite.Restored"/> when nobody owned the participant any
+    /// <see cref="RosterWrite.Written"/>, also when a shared session the roster had lost found the participant's other
+    /// shared sessions and joined them again; <see cref="RosterWrite.Restored"/> when nobody owned the participant any
     /// more (pruned, cleaned up, or lost in an outage), or an older session did, and this write claimed it again; or
-    /// <see cref="RosterWrite.TakenOver"/> when another session, not older, owns it, and nothing was written.
+    /// <see cref="RosterWrite.TakenOver"/> when another session, not older, owns it (for an exclusive write: any of
+    /// its shared sessions), and nothing was written.
     /// </returns>
-    ValueTask<RosterWrite> UpdateAsync(string room, PresenceUser user, string session, CancellationToken cancellationToken = default);
+    ValueTask<RosterWrite> UpdateAsync(string room, PresenceUser user, string session, RosterSessionMode mode = RosterSessionMode.Exclusive, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Removes a participant whose connection ended, if <paramref name="session"/> still owns it or nobody does. A
+    /// Removes a participant whose connection ended, if <paramref name="session"/> still owns it or nobody does; a
+    /// shared session is removed from the participant's sessions, and the participant with the last of them. A
     /// roster shared by several instances then tells the others (a <c>leave</c>), atomically with the removal: after
     /// everything this instance published for the room before the call, and before anything published after a later
     /// claim of the participant.
@@ -74,7 +89,8 @@ public interface IPresenceRoster
     /// <param name="cancellationToken">Cancels the removal.</param>
     /// <returns>
     /// <see langword="true"/> when the participant left: the engine then tells its own clients.
-    /// <see langword="false"/> when another session owns it (it reconnected): nothing was removed or announced.
+    /// <see langword="false"/> when another session owns it (it reconnected, or has another tab): the participant was
+    /// not removed, and nothing was announced.
     /// </returns>
     ValueTask<bool> ReleaseAsync(string room, string participantId, string session, CancellationToken cancellationToken = default);
 }

@@ -16,6 +16,9 @@ public sealed class InMemoryPresenceRoster : IPresenceRoster, IPresenceRoomListi
     // being forgotten, and nothing here ever retries.
     private const int StripeCount = 32;
 
+    /// <summary>How many sessions a shared participant holds at most; past it, the oldest is forgotten.</summary>
+    internal const int MaxSharedSessions = 64;
+
     private readonly Stripe[] _stripes = new Stripe[StripeCount];
     private readonly TimeProvider _timeProvider;
     private readonly long _staleTicks;
@@ -108,22 +111,7 @@ public sealed class InMemoryPresenceRoster : IPresenceRoster, IPresenceRoomListi
     }
 
     /// <inheritdoc />
-    public ValueTask ClaimAsync(string room, PresenceUser user, string session, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(room);
-        ArgumentNullException.ThrowIfNull(user);
-        ArgumentNullException.ThrowIfNull(session);
-        var stripe = StripeOf(room);
-        lock (stripe.Gate)
-        {
-            Entries(stripe, room)[user.Id] = new Entry(user, session, _timeProvider.GetTimestamp());
-        }
-
-        return default;
-    }
-
-    /// <inheritdoc />
-    public ValueTask<RosterWrite> UpdateAsync(string room, PresenceUser user, string session, CancellationToken cancellationToken = default)
+    public ValueTask<PresenceUser?> ClaimAsync(string room, PresenceUser user, string session, RosterSessionMode mode = RosterSessionMode.Exclusive, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(room);
         ArgumentNullException.ThrowIfNull(user);
@@ -132,21 +120,58 @@ public sealed class InMemoryPresenceRoster : IPresenceRoster, IPresenceRoomListi
         lock (stripe.Gate)
         {
             var entries = Entries(stripe, room);
-            var result = RosterWrite.Restored;
-            if (entries.TryGetValue(user.Id, out var current))
+            var now = _timeProvider.GetTimestamp();
+            if (mode == RosterSessionMode.Shared && entries.TryGetValue(user.Id, out var current) && current.IsShared)
             {
-                if (current.Session == session)
-                {
-                    result = RosterWrite.Written;
-                }
-                else if (!Internal.RosterSessions.IsNewer(session, current.Session))
+                entries[user.Id] = current with { Sessions = Joined(current.Sessions, session), AliveAt = now };
+                return new(current.User);
+            }
+
+            entries[user.Id] = new Entry(user, [session], mode == RosterSessionMode.Shared, now);
+            return new((PresenceUser?)null);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<RosterWrite> UpdateAsync(string room, PresenceUser user, string session, RosterSessionMode mode = RosterSessionMode.Exclusive, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(session);
+        var stripe = StripeOf(room);
+        lock (stripe.Gate)
+        {
+            var entries = Entries(stripe, room);
+            var now = _timeProvider.GetTimestamp();
+            if (!entries.TryGetValue(user.Id, out var current))
+            {
+                entries[user.Id] = new Entry(user, [session], mode == RosterSessionMode.Shared, now);
+                return new(RosterWrite.Restored);
+            }
+
+            if (Array.IndexOf(current.Sessions, session) >= 0)
+            {
+                entries[user.Id] = current with { User = user, AliveAt = now };
+                return new(RosterWrite.Written);
+            }
+
+            if (current.IsShared && mode == RosterSessionMode.Shared)
+            {
+                // The roster had lost this session (an outage) while others held the participant: nobody missed it.
+                entries[user.Id] = current with { User = user, Sessions = Joined(current.Sessions, session), AliveAt = now };
+                return new(RosterWrite.Written);
+            }
+
+            foreach (var other in current.Sessions)
+            {
+                if (!Internal.RosterSessions.IsNewer(session, other))
                 {
                     return new(RosterWrite.TakenOver);
                 }
             }
 
-            entries[user.Id] = new Entry(user, session, _timeProvider.GetTimestamp());
-            return new(result);
+            entries[user.Id] = new Entry(user, [session], mode == RosterSessionMode.Shared, now);
+            return new(RosterWrite.Restored);
         }
     }
 
@@ -164,8 +189,16 @@ public sealed class InMemoryPresenceRoster : IPresenceRoster, IPresenceRoomListi
                 return new(true);
             }
 
-            if (current.Session != session)
+            var index = Array.IndexOf(current.Sessions, session);
+            if (index < 0)
             {
+                return new(false);
+            }
+
+            if (current.Sessions.Length > 1)
+            {
+                // Another tab holds the participant still: it stays, as it is.
+                entries[participantId] = current with { Sessions = [.. current.Sessions[..index], .. current.Sessions[(index + 1)..]] };
                 return new(false);
             }
 
@@ -173,6 +206,19 @@ public sealed class InMemoryPresenceRoster : IPresenceRoster, IPresenceRoomListi
             ForgetIfEmpty(stripe, room, entries);
             return new(true);
         }
+    }
+
+    // The sessions of a shared participant with one more. Each instance holds one per participant, and briefly one
+    // more while a departure waits out its grace: past MaxSharedSessions the oldest is forgotten rather than the set
+    // growing without bound; should its connection still be there, its next write joins again.
+    private static string[] Joined(string[] sessions, string session)
+    {
+        if (Array.IndexOf(sessions, session) >= 0)
+        {
+            return sessions;
+        }
+
+        return sessions.Length >= MaxSharedSessions ? [.. sessions[1..], session] : [.. sessions, session];
     }
 
     private static Dictionary<string, Entry> Entries(Stripe stripe, string room)
@@ -196,7 +242,8 @@ public sealed class InMemoryPresenceRoster : IPresenceRoster, IPresenceRoomListi
 
     private Stripe StripeOf(string room) => _stripes[(StringComparer.Ordinal.GetHashCode(room) & int.MaxValue) % StripeCount];
 
-    private readonly record struct Entry(PresenceUser User, string Session, long AliveAt);
+    // Sessions holds the one owner of an exclusive participant, or every session of a shared one, oldest first.
+    private readonly record struct Entry(PresenceUser User, string[] Sessions, bool IsShared, long AliveAt);
 
     private sealed class Stripe
     {

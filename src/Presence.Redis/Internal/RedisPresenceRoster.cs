@@ -170,20 +170,46 @@ internal sealed class RedisPresenceRoster(RedisConnection redis) : IPresenceRost
         return users;
     }
 
-    public ValueTask ClaimAsync(string room, PresenceUser user, string session, CancellationToken cancellationToken = default)
+    public ValueTask<PresenceUser?> ClaimAsync(string room, PresenceUser user, string session, RosterSessionMode mode = RosterSessionMode.Exclusive, CancellationToken cancellationToken = default)
     {
-        if (redis.TryGetReady(out var connection, out var keys))
+        if (!redis.TryGetReady(out var connection, out var keys))
         {
-            // Fire and forget keeps a joining connection off the network; one connection keeps the order.
-            var db = connection.GetDatabase();
-            _ = db.ScriptEvaluateAsync(RedisScripts.Claim, keys.Roster(room), Write(user, session), CommandFlags.FireAndForget);
-            RecordRoom(db, keys, room);
+            return new((PresenceUser?)null);
         }
 
-        return default;
+        var db = connection.GetDatabase();
+        if (mode == RosterSessionMode.Exclusive)
+        {
+            // Fire and forget keeps a joining connection off the network; one connection keeps the order.
+            _ = db.ScriptEvaluateAsync(RedisScripts.Claim, keys.Roster(room), Write(user, session, mode), CommandFlags.FireAndForget);
+            RecordRoom(db, keys, room);
+            return new((PresenceUser?)null);
+        }
+
+        // A shared claim waits for the answer: the participant its other tabs hold, if they do.
+        var claim = db.ScriptEvaluateAsync(RedisScripts.Claim, keys.Roster(room), Write(user, session, mode));
+        RecordRoom(db, keys, room);
+        return AwaitAsync(claim, room, user.Id);
+
+        async ValueTask<PresenceUser?> AwaitAsync(Task<RedisResult> pending, string room, string id)
+        {
+            var held = await pending.ConfigureAwait(false);
+            if (held.IsNull)
+            {
+                return null;
+            }
+
+            if ((byte[]?)held is { } value && PresenceProtocol.TryParseUser(value, out var stored) && PresenceRules.TryCleanUser(stored, out var clean) && clean.Id == id)
+            {
+                return clean;
+            }
+
+            redis.WarnMalformed(room, "roster entry");
+            return null;
+        }
     }
 
-    public ValueTask<RosterWrite> UpdateAsync(string room, PresenceUser user, string session, CancellationToken cancellationToken = default)
+    public ValueTask<RosterWrite> UpdateAsync(string room, PresenceUser user, string session, RosterSessionMode mode = RosterSessionMode.Exclusive, CancellationToken cancellationToken = default)
     {
         if (!redis.TryGetReady(out var connection, out var keys))
         {
@@ -192,7 +218,7 @@ internal sealed class RedisPresenceRoster(RedisConnection redis) : IPresenceRost
         }
 
         var db = connection.GetDatabase();
-        var update = db.ScriptEvaluateAsync(RedisScripts.Update, keys.Roster(room), Write(user, session));
+        var update = db.ScriptEvaluateAsync(RedisScripts.Update, keys.Roster(room), Write(user, session, mode));
         RecordRoom(db, keys, room);
         return AwaitAsync(update);
 
@@ -253,12 +279,12 @@ internal sealed class RedisPresenceRoster(RedisConnection redis) : IPresenceRost
         }
     }
 
-    private RedisValue[] Write(PresenceUser user, string session)
+    private RedisValue[] Write(PresenceUser user, string session, RosterSessionMode mode)
     {
         var json = new ArrayBufferWriter<byte>(160);
         PresenceProtocol.WriteUser(user, json);
         var expiry = (long)(redis.Options.StaleAfter * 4).TotalSeconds;
-        return [user.Id, json.WrittenMemory, redis.Now(), redis.Owner(session), expiry];
+        return [user.Id, json.WrittenMemory, redis.Now(), redis.Owner(session), expiry, mode == RosterSessionMode.Shared ? "1" : "0"];
     }
 
     // Which rooms this instance serves, for crash cleanup should it die without a word. Until its heartbeat has

@@ -13,16 +13,16 @@ internal sealed class CountingRoster(IPresenceRoster inner) : IPresenceRoster
 
     public ValueTask<IReadOnlyList<PresenceUser>> SnapshotAsync(string room, CancellationToken cancellationToken = default) => inner.SnapshotAsync(room, cancellationToken);
 
-    public ValueTask ClaimAsync(string room, PresenceUser user, string session, CancellationToken cancellationToken = default)
+    public ValueTask<PresenceUser?> ClaimAsync(string room, PresenceUser user, string session, RosterSessionMode mode = RosterSessionMode.Exclusive, CancellationToken cancellationToken = default)
     {
         _writes.AddOrUpdate(user.Id, 1, (_, n) => n + 1);
-        return inner.ClaimAsync(room, user, session, cancellationToken);
+        return inner.ClaimAsync(room, user, session, mode, cancellationToken);
     }
 
-    public ValueTask<RosterWrite> UpdateAsync(string room, PresenceUser user, string session, CancellationToken cancellationToken = default)
+    public ValueTask<RosterWrite> UpdateAsync(string room, PresenceUser user, string session, RosterSessionMode mode = RosterSessionMode.Exclusive, CancellationToken cancellationToken = default)
     {
         _writes.AddOrUpdate(user.Id, 1, (_, n) => n + 1);
-        return inner.UpdateAsync(room, user, session, cancellationToken);
+        return inner.UpdateAsync(room, user, session, mode, cancellationToken);
     }
 
     public ValueTask<bool> ReleaseAsync(string room, string participantId, string session, CancellationToken cancellationToken = default) =>

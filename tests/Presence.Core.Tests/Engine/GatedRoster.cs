@@ -20,16 +20,16 @@ internal sealed class GatedRoster(IPresenceRoster inner) : IPresenceRoster
 
     public ValueTask<IReadOnlyList<PresenceUser>> SnapshotAsync(string room, CancellationToken cancellationToken = default) => inner.SnapshotAsync(room, cancellationToken);
 
-    public async ValueTask ClaimAsync(string room, PresenceUser user, string session, CancellationToken cancellationToken = default)
+    public async ValueTask<PresenceUser?> ClaimAsync(string room, PresenceUser user, string session, RosterSessionMode mode = RosterSessionMode.Exclusive, CancellationToken cancellationToken = default)
     {
         await PassAsync("write", user);
-        await inner.ClaimAsync(room, user, session, cancellationToken);
+        return await inner.ClaimAsync(room, user, session, mode, cancellationToken);
     }
 
-    public async ValueTask<RosterWrite> UpdateAsync(string room, PresenceUser user, string session, CancellationToken cancellationToken = default)
+    public async ValueTask<RosterWrite> UpdateAsync(string room, PresenceUser user, string session, RosterSessionMode mode = RosterSessionMode.Exclusive, CancellationToken cancellationToken = default)
     {
         await PassAsync("write", user);
-        return await inner.UpdateAsync(room, user, session, cancellationToken);
+        return await inner.UpdateAsync(room, user, session, mode, cancellationToken);
     }
 
     public async ValueTask<bool> ReleaseAsync(string room, string participantId, string session, CancellationToken cancellationToken = default)

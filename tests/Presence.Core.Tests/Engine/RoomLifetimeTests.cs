@@ -72,4 +72,24 @@ public sealed class RoomLifetimeTests
         Assert.Equal("New", Assert.Single(await store.SnapshotAsync(Room), u => u.Id == "same").Name);
         Assert.Equal(1, store.WritesOf("same") - writesBefore);
     }
+
+    [Fact]
+    public async Task WithOneConnectionPerParticipant_ASignedInUsersNewTab_ReplacesTheOld()
+    {
+        await using var host = new EngineHost(options: new PresenceOptions { MaxConnectionsPerParticipant = 1 });
+        await using var watcher = host.Connect("watcher", room: Room);
+        await watcher.WaitForAsync<SnapshotMessage>();
+        var old = host.Connect("alice", room: Room, signedIn: true);
+        await old.WaitForAsync<SnapshotMessage>();
+
+        // The newer tab owns her alone; the older one is closed, and she never left.
+        await using var newer = host.Connect("alice", room: Room, signedIn: true);
+        await newer.WaitForAsync<SnapshotMessage>();
+        await old.WaitForCloseAsync();
+        await old.DisposeAsync();
+        await newer.SendCursorAsync(0.3, 0.6);
+        await watcher.WaitForRosterAsync(r => r.TryGetValue("alice", out var a) && a.X == 0.3);
+        Assert.DoesNotContain(watcher.Received.OfType<LeaveMessage>(), l => l.Id == "alice");
+        Assert.False(newer.IsClosed);
+    }
 }

@@ -21,6 +21,8 @@ public sealed class InProcessScaleOutFleet : ScaleOutFleet
     public override Task<PresenceTestClient> ConnectAsync(int instance, string id, string name, string color, string? room, PresenceProtocolVersion version) =>
         Task.FromResult<PresenceTestClient>(_instances[instance].Host.Connect(id, name, color, room, version));
 
+    public override bool CanSignIn => true;
+
     public override Task<PresenceTestClient> ConnectSignedInAsync(int instance, string userId, string? room, PresenceProtocolVersion version) =>
         Task.FromResult<PresenceTestClient>(_instances[instance].Host.Connect(userId, userId, "#123456", room, version, signedIn: true));
 

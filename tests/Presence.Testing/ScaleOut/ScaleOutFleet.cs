@@ -52,6 +52,12 @@ public abstract class ScaleOutFleet : IAsyncDisposable
     /// <summary>Kills an instance without a word (its clients' sockets break), then starts it again.</summary>
     public virtual Task KillAndRestartAsync(int instance) => throw new NotSupportedException();
 
+    /// <summary>
+    /// Gets how long ago the shared store was last restarted, by this fleet or another sharing it; <see langword="null"/>
+    /// when it never was.
+    /// </summary>
+    public virtual TimeSpan? SinceStoreRestart => null;
+
     /// <summary>Restarts the shared store, empty, as after a crash of Redis.</summary>
     public virtual Task RestartStoreAsync() => throw new NotSupportedException();
 
@@ -61,6 +67,12 @@ public abstract class ScaleOutFleet : IAsyncDisposable
     /// <summary>Connects a signed-in user to one instance, its id the user's; the caller waits for its snapshot.</summary>
     public virtual Task<PresenceTestClient> ConnectSignedInAsync(int instance, string userId, string? room, PresenceProtocolVersion version) =>
         throw new NotSupportedException();
+
+    /// <summary>Gets a value telling whether <see cref="ConnectSignedInAsync"/> can sign a user in.</summary>
+    public virtual bool CanSignIn => false;
+
+    /// <summary>Gets how long after an instance died its participants are cleaned up, at most.</summary>
+    public virtual TimeSpan CrashCleanup => TimeSpan.FromSeconds(10);
 
     /// <summary>Gets a value telling whether <see cref="Rooms"/> gives the room API of each instance.</summary>
     public virtual bool HasRoomApi => true;

@@ -7,9 +7,11 @@ namespace Presence.Testing.ScaleOut;
 /// <summary>
 /// One randomized, replayable run against a fleet: people join, move, rename, set their state, leave, drop, and
 /// reconnect to another instance while their old socket is still open, and application code kicks them or sets their
-/// info from any instance, in an order drawn from a seed. A model says who must be in each room, with what name,
-/// colour, position, state and info; at checkpoints every client's view must converge on it, a newcomer must get a
-/// snapshot of it, and the instances must subscribe to exactly the rooms they have members in.
+/// info from any instance, in an order drawn from a seed. Where the fleet signs users in, signed-in users also open
+/// and close tabs on any instance, each tab speaking for the one participant, which leaves its grace period after its
+/// last tab. A model says who must be in each room, with what name, colour, position, state and info; at checkpoints
+/// every client's view must converge on it, a newcomer must get a snapshot of it, and the instances must subscribe to
+/// exactly the rooms they have members in.
 /// </summary>
 /// <remarks>A failure names its seed and the steps taken, and <c>PRESENCE_SCALEOUT_SEED</c> runs that seed alone.</remarks>
 public sealed class ScaleOutSequence
@@ -29,17 +31,19 @@ public sealed class ScaleOutSequence
     private readonly StringBuilder _log = new();
     private int _probes;
     private long _lastMove;
-    private long _lastStoreRestart;
     private int _checks;
 
-    public ScaleOutSequence(ScaleOutFleet fleet, int seed, int people = 5, int steps = 30)
+    public ScaleOutSequence(ScaleOutFleet fleet, int seed, int people = 5, int steps = 30, int signedIn = 2)
     {
         _fleet = fleet;
         Seed = seed;
         _random = new Random(seed);
         _steps = steps;
         _people = [.. Enumerable.Range(0, people).Select(i => new Person("p" + i.ToString(CultureInfo.InvariantCulture)))];
+        _users = fleet.CanSignIn ? [.. Enumerable.Range(0, signedIn).Select(i => new User("u" + i.ToString(CultureInfo.InvariantCulture)))] : [];
     }
+
+    private readonly User[] _users;
 
     public int Seed { get; }
 
@@ -77,7 +81,7 @@ public sealed class ScaleOutSequence
         }
         finally
         {
-            foreach (var client in _people.Select(p => p.Client).OfType<PresenceTestClient>().Concat(_stale).Concat(_kicked))
+            foreach (var client in _people.Select(p => p.Client).OfType<PresenceTestClient>().Concat(_users.SelectMany(u => u.Tabs).Select(t => t.Client)).Concat(_stale).Concat(_kicked))
             {
                 await client.DisposeAsync();
             }
@@ -86,6 +90,14 @@ public sealed class ScaleOutSequence
 
     private async Task StepAsync()
     {
+        // A fifth of the steps are a signed-in user's, while the store is settled: during an outage a new tab cannot
+        // know its participant, and a change in one tab cannot reach the others (docs/identity.md).
+        if (_users.Length > 0 && _random.Next(5) == 0 && StoreSettled)
+        {
+            await UserStepAsync(Pick(_users));
+            return;
+        }
+
         var roll = _random.Next(100);
         var online = _people.Where(p => p.Client is not null).ToArray();
         var offline = _people.Where(p => p.Client is null).ToArray();
@@ -137,7 +149,6 @@ public sealed class ScaleOutSequence
         {
             Log("restart the store");
             await _fleet.RestartStoreAsync();
-            _lastStoreRestart = System.Diagnostics.Stopwatch.GetTimestamp();
         }
         else
         {
@@ -145,12 +156,167 @@ public sealed class ScaleOutSequence
         }
     }
 
+    private async Task UserStepAsync(User user)
+    {
+        var roll = _random.Next(100);
+        if (user.Tabs.Count == 0 || (roll < 25 && user.Tabs.Count < 3))
+        {
+            await OpenTabAsync(user, _random.Next(_fleet.InstanceCount));
+        }
+        else if (roll < 45)
+        {
+            var position = (Math.Round(_random.NextDouble(), 3), Math.Round(_random.NextDouble(), 3));
+            var (client, instance) = await ActInAsync(user);
+            Log($"move {user.Id} to {position} in its tab at {instance}");
+            await client.SendCursorAsync(position.Item1, position.Item2);
+            user.Fields.Position = position;
+            _lastMove = System.Diagnostics.Stopwatch.GetTimestamp();
+        }
+        else if (roll < 55)
+        {
+            var (client, instance) = await ActInAsync(user);
+            var status = _random.Next(4) == 0 ? "null" : _random.Next(100).ToString(CultureInfo.InvariantCulture);
+            Log($"state {user.Id} set status {status} in its tab at {instance}");
+            await client.SendTextAsync($$$"""{"type":"state","set":{"status":{{{status}}}}}""");
+            user.Fields.State = status == "null" ? null : $$"""{"status":{{status}}}""";
+        }
+        else if (roll < 62)
+        {
+            var (client, instance) = await ActInAsync(user);
+            var (name, color) = (Pick(Names), Pick(Colors));
+            Log($"hello {user.Id} as {name}/{color} in its tab at {instance}");
+            await client.SendHelloAsync(name, color);
+            (user.Fields.Name, user.Fields.Color) = (name, color);
+        }
+        else if (roll < 82)
+        {
+            await CloseTabAsync(user, Pick(user.Tabs), graceful: _random.Next(2) == 0);
+        }
+        else if (roll < 88 && _fleet.HasRoomApi)
+        {
+            var instance = _random.Next(_fleet.InstanceCount);
+            Log($"kick {user.Id} from {instance}");
+            PresenceRules.TryCleanRoom(user.Room, out var room);
+            await _fleet.Rooms(instance).KickAsync(room!, user.Id);
+            _kicked.AddRange(user.Tabs.Select(t => t.Client));
+            user.Tabs.Clear();
+            user.SettlesAt = 0;
+
+            // Gone at once everywhere, not a tab later: until then, a new tab would join what is left of it.
+            for (var i = 0; i < _fleet.InstanceCount; i++)
+            {
+                var rooms = _fleet.Rooms(i);
+                await Eventually.HoldsAsync(async () => (await rooms.GetParticipantsAsync(room!)).All(u => u.Id != user.Id));
+            }
+        }
+        else if (roll < 92 && _fleet.HasRoomApi)
+        {
+            await ActInAsync(user, app: true);
+            var instance = _random.Next(_fleet.InstanceCount);
+            var info = _random.Next(4) == 0 ? null : $$"""{"role":{{_random.Next(10)}}}""";
+            Log($"info {user.Id} from {instance}: {info ?? "none"}");
+            PresenceRules.TryCleanRoom(user.Room, out var room);
+            await _fleet.Rooms(instance).SetInfoAsync(room!, user.Id, info is null ? null : PresenceState.Parse(info));
+            user.Fields.Info = info;
+        }
+        else
+        {
+            await OpenTabAsync(user, _random.Next(_fleet.InstanceCount));
+        }
+    }
+
+    // One person acts in one tab at a time: moving to a tab on another instance takes longer than a change takes to
+    // reach it (a tick and a round trip through the store). Changes in two instances' tabs closer together than that
+    // may be resolved to either (docs/identity.md), which no person can do.
+    // The app's changes (info) come from every instance that has a tab: they wait as long after the person's last.
+    private async Task<(PresenceTestClient Client, int Instance)> ActInAsync(User user, bool app = false)
+    {
+        var tab = Pick(user.Tabs);
+        var instance = app ? -1 : tab.Instance;
+        var since = System.Diagnostics.Stopwatch.GetElapsedTime(user.LastActed);
+        if (instance != user.LastInstance && since < TabSwitch)
+        {
+            await Task.Delay(TabSwitch - since);
+        }
+
+        (user.LastInstance, user.LastActed) = (instance, System.Diagnostics.Stopwatch.GetTimestamp());
+        return tab;
+    }
+
+    private static readonly TimeSpan TabSwitch = TimeSpan.FromMilliseconds(250);
+
+    // A tab of a present user joins the participant as it is; the first tab after the user left starts it afresh. A
+    // departure in its grace period is either, depending on the moment: the model waits until it is settled.
+    private async Task OpenTabAsync(User user, int instance)
+    {
+        if (user.Tabs.Count >= 3)
+        {
+            return;
+        }
+
+        await SettleUserAsync(user);
+        var version = RandomVersion();
+        var fresh = user.Tabs.Count == 0;
+        var room = fresh ? Rooms[_random.Next(Rooms.Length)] : user.Room;
+        Log($"open a tab of {user.Id} at {instance} in {RoomName(room)} ({version}){(fresh ? ", a new participant" : string.Empty)}");
+        await SettlePositionsAsync();
+        var client = await _fleet.ConnectSignedInAsync(instance, user.Id, room, version);
+        await client.WaitForAsync<SnapshotMessage>();
+        user.Tabs.Add((client, instance));
+        if (fresh)
+        {
+            // Signed in, its name is its id; its colour is the endpoint's to choose, and not checked until it says one.
+            user.Room = room;
+            user.Fields = new Person(user.Id) { Name = user.Id, Color = null };
+        }
+    }
+
+    private async Task CloseTabAsync(User user, (PresenceTestClient Client, int Instance) tab, bool graceful)
+    {
+        Log($"{(graceful ? "close" : "drop")} the tab of {user.Id} at {tab.Instance}");
+        user.Tabs.Remove(tab);
+        if (graceful)
+        {
+            await tab.Client.CloseQuietlyAsync();
+        }
+
+        await tab.Client.DisposeAsync();
+        if (user.Tabs.Count == 0)
+        {
+            // Gone once its grace is over, give or take a maintenance pass: the model waits out the uncertain moment.
+            user.SettlesAt = Deadline(ScaleOutFleet.DepartureGrace + UserSettleMargin);
+        }
+    }
+
+    private static readonly TimeSpan UserSettleMargin = TimeSpan.FromSeconds(1.5);
+
+    private static long Deadline(TimeSpan after) =>
+        System.Diagnostics.Stopwatch.GetTimestamp() + (long)(after.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+
+    // Until the departure after its last tab is settled, a user may still be there or gone: the model waits for it
+    // before it opens a tab or checks a view.
+    private static async Task SettleUserAsync(User user)
+    {
+        if (user.SettlesAt == 0 || user.Tabs.Count > 0)
+        {
+            return;
+        }
+
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (user.SettlesAt > now)
+        {
+            await Task.Delay(System.Diagnostics.Stopwatch.GetElapsedTime(now, user.SettlesAt));
+        }
+
+        user.SettlesAt = 0;
+    }
+
     private async Task JoinAsync(Person person, int instance, string? room)
     {
         var version = RandomVersion();
         Log($"join {person.Id} at {instance} in {RoomName(room)} ({version}) as {person.Name}/{person.Color}");
         await SettlePositionsAsync();
-        var client = await _fleet.ConnectAsync(instance, person.Id, person.Name, person.Color, room, version);
+        var client = await _fleet.ConnectAsync(instance, person.Id, person.Name!, person.Color!, room, version);
         await client.WaitForAsync<SnapshotMessage>();
         (person.Client, person.Instance, person.Room, person.Position) = (client, instance, room, null);
         (person.State, person.Info) = (null, null);
@@ -209,9 +375,9 @@ public sealed class ScaleOutSequence
     }
 
     // While the store is away, and until every instance has come back to it, the room API reaches only the instance it
-    // is called on (docs/protocol.md): the model asks nothing of it then.
-    private bool StoreSettled =>
-        _lastStoreRestart == 0 || System.Diagnostics.Stopwatch.GetElapsedTime(_lastStoreRestart) > TimeSpan.FromSeconds(5);
+    // is called on (docs/protocol.md): the model asks nothing of it then. Another sequence may restart a store this
+    // one shares; instances take up to a few seconds to reconnect.
+    private bool StoreSettled => _fleet.SinceStoreRestart is not { } since || since > TimeSpan.FromSeconds(8);
 
     // Application code on any instance removes the person: every connection of theirs closes, and everyone hears it.
     private async Task KickAsync(Person person)
@@ -256,7 +422,7 @@ public sealed class ScaleOutSequence
         Log($"reconnect {person.Id} from {person.Instance} to {instance} ({version})");
         var old = person.Client!;
         await SettlePositionsAsync();
-        var client = await _fleet.ConnectAsync(instance, person.Id, person.Name, person.Color, person.Room, version);
+        var client = await _fleet.ConnectAsync(instance, person.Id, person.Name!, person.Color!, person.Room, version);
         await client.WaitForAsync<SnapshotMessage>();
         // A new connection starts with no state and no info: its client states it again, the app sets it again.
         (person.Client, person.Instance, person.Position) = (client, instance, null);
@@ -288,6 +454,20 @@ public sealed class ScaleOutSequence
         {
             await person.Client!.DisposeAsync();
             person.Client = null;
+        }
+
+        // A user's tabs there broke; one with no tab left is gone once the crash cleanup has run.
+        foreach (var user in _users)
+        {
+            foreach (var tab in user.Tabs.Where(t => t.Instance == instance).ToArray())
+            {
+                user.Tabs.Remove(tab);
+                await tab.Client.DisposeAsync();
+                if (user.Tabs.Count == 0)
+                {
+                    user.SettlesAt = Deadline(_fleet.CrashCleanup + UserSettleMargin);
+                }
+            }
         }
 
         // Its stale sockets broke with it; the others' are closed later as usual.
@@ -337,6 +517,11 @@ public sealed class ScaleOutSequence
 
         _kicked.Clear();
 
+        foreach (var user in _users)
+        {
+            await SettleUserAsync(user);
+        }
+
         // Every client's view converges on the model of its room.
         foreach (var person in _people.Where(p => p.Client is not null))
         {
@@ -344,6 +529,17 @@ public sealed class ScaleOutSequence
             var expected = Expected(person.Room, withPositions: true);
             expected[person.Id] = Expectation.Anything;
             await Converge(person.Client!, expected, $"the view of {person.Id} at {person.Instance} in {RoomName(person.Room)}");
+        }
+
+        foreach (var user in _users)
+        {
+            foreach (var (client, instance) in user.Tabs)
+            {
+                // A tab hears its participant's other tabs, but not its own moves: its own entry is not checked.
+                var expected = Expected(user.Room, withPositions: true);
+                expected[user.Id] = Expectation.Anything;
+                await Converge(client, expected, $"the view of {user.Id}'s tab at {instance} in {RoomName(user.Room)}");
+            }
         }
 
         // A newcomer on every instance gets a snapshot of a room at once, and it matches.
@@ -355,7 +551,9 @@ public sealed class ScaleOutSequence
         // Each instance subscribes to a room's events exactly while it has members there.
         foreach (var r in Rooms)
         {
-            var want = _people.Where(p => p.Client is not null && p.Room == r).Select(p => p.Instance).Distinct().Count();
+            var want = _people.Where(p => p.Client is not null && p.Room == r).Select(p => p.Instance)
+                .Concat(_users.Where(u => u.Room == r).SelectMany(u => u.Tabs).Select(t => t.Instance))
+                .Distinct().Count();
             await Eventually.HoldsAsync(
                 async () => await _fleet.SubscriptionCountAsync(r) == want,
                 async () => $"subscriptions to {RoomName(r)}: expected {want}, found {await _fleet.SubscriptionCountAsync(r)}");
@@ -374,10 +572,8 @@ public sealed class ScaleOutSequence
             var snapshot = await probe.WaitForAsync<SnapshotMessage>(timeout: SnapshotTimeout);
             LongestSnapshotWait = TimeSpan.FromTicks(Math.Max(LongestSnapshotWait.Ticks, started.Elapsed.Ticks));
             _checks++;
-            var names = Expected(room, withPositions: false);
-            var seen = snapshot.Users.Where(u => u.Id != probeId).ToDictionary(u => u.Id, u => ((string?)u.Name, (string?)u.Color, u.State?.ToString(), u.Info?.ToString()));
-            var want = names.ToDictionary(e => e.Key, e => (e.Value.Name, e.Value.Color, e.Value.Fields?.State, e.Value.Fields?.Info));
-            if (!seen.OrderBy(e => e.Key).SequenceEqual(want.OrderBy(e => e.Key)))
+            var seen = snapshot.Users.Where(u => u.Id != probeId).ToImmutableDictionary(u => u.Id);
+            if (!Matches(seen, Expected(room, withPositions: false)))
             {
                 // The snapshot may predate a change still on its way; the probe's view must converge regardless.
                 await Converge(probe, Expected(room, withPositions: false, extra: probeId), $"the view of newcomer {probeId}");
@@ -393,6 +589,19 @@ public sealed class ScaleOutSequence
         foreach (var person in _people.Where(p => p.Client is not null))
         {
             await LeaveAsync(person, graceful: _random.Next(2) == 0);
+        }
+
+        foreach (var user in _users)
+        {
+            foreach (var tab in user.Tabs.ToArray())
+            {
+                await CloseTabAsync(user, tab, graceful: _random.Next(2) == 0);
+            }
+        }
+
+        foreach (var user in _users)
+        {
+            await SettleUserAsync(user);
         }
 
         foreach (var room in Rooms)
@@ -429,6 +638,7 @@ public sealed class ScaleOutSequence
     {
         var expected = _people
             .Where(p => p.Client is not null && p.Room == room)
+            .Concat(_users.Where(u => u.Tabs.Count > 0 && u.Room == room).Select(u => u.Fields))
             .ToDictionary(p => p.Id, p => new Expectation(p.Name, p.Color, withPositions ? p.Position : null, (p.State, p.Info)));
         if (extra is not null)
         {
@@ -490,9 +700,11 @@ public sealed class ScaleOutSequence
     {
         public string Id { get; } = id;
 
-        public string Name { get; set; } = "Ann";
+        /// <summary>Gets or sets the name; <see langword="null"/> where the model does not know it.</summary>
+        public string? Name { get; set; } = "Ann";
 
-        public string Color { get; set; } = "#336699";
+        /// <summary>Gets or sets the colour; <see langword="null"/> where the model does not know it (a signed-in user's first).</summary>
+        public string? Color { get; set; } = "#336699";
 
         public PresenceTestClient? Client { get; set; }
 
@@ -507,6 +719,26 @@ public sealed class ScaleOutSequence
 
         /// <summary>Gets or sets the info the app set, as compact JSON; <see langword="null"/> when it has none.</summary>
         public string? Info { get; set; }
+    }
+
+    /// <summary>A signed-in user: one participant, with its fields in <see cref="Fields"/>, and its tabs on any instances.</summary>
+    private sealed class User(string id)
+    {
+        public string Id { get; } = id;
+
+        public List<(PresenceTestClient Client, int Instance)> Tabs { get; } = [];
+
+        public string? Room { get; set; }
+
+        public Person Fields { get; set; } = new(id);
+
+        /// <summary>Gets or sets when the departure after the last tab is settled, as a stopwatch timestamp; 0 when none is pending.</summary>
+        public long SettlesAt { get; set; }
+
+        /// <summary>Gets or sets the instance of the tab the user last acted in, and when (a stopwatch timestamp).</summary>
+        public int LastInstance { get; set; } = -1;
+
+        public long LastActed { get; set; }
     }
 
     // Null fields are not checked: a client's own entry, and a newcomer's.

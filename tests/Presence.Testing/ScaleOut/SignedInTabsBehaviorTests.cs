@@ -1,8 +1,8 @@
 namespace Presence.Testing.ScaleOut;
 
 /// <summary>
-/// One signed-in user in several tabs on one instance is one participant with several connections: every tab hears
-/// the room and speaks for the participant, and the participant leaves only when its last tab closes.
+/// One signed-in user in several tabs is one participant with several connections, whichever instances serve them:
+/// every tab hears the room and speaks for the participant, and the participant leaves only when its last tab closes.
 /// </summary>
 public abstract class SignedInTabsBehaviorTests
 {
@@ -11,9 +11,9 @@ public abstract class SignedInTabsBehaviorTests
     /// <summary>Starts a fleet of up to <paramref name="instances"/> instances.</summary>
     protected abstract Task<ScaleOutFleet> StartFleetAsync(int instances);
 
-    private static async Task<PresenceTestClient> TabAsync(ScaleOutFleet fleet, string user, PresenceProtocolVersion version = PresenceProtocolVersion.V1)
+    private static async Task<PresenceTestClient> TabAsync(ScaleOutFleet fleet, string user, PresenceProtocolVersion version = PresenceProtocolVersion.V1, int instance = 0)
     {
-        var client = await fleet.ConnectSignedInAsync(0, user, Room, version);
+        var client = await fleet.ConnectSignedInAsync(instance % fleet.InstanceCount, user, Room, version);
         var snapshot = await client.WaitForAsync<SnapshotMessage>();
         Assert.Equal(user, snapshot.SelfId);
         return client;
@@ -66,14 +66,64 @@ public abstract class SignedInTabsBehaviorTests
         await bob.WaitForAsync<LeaveMessage>(l => l.Id == "alice");
     }
 
-    [Fact]
-    public async Task AKick_ClosesEveryTab()
+    [Theory]
+    [InlineData(PresenceProtocolVersion.V1)]
+    [InlineData(PresenceProtocolVersion.V2)]
+    public async Task TabsOnTwoInstances_AreOneParticipant_NeitherReplacesTheOther_AndItLeavesWithTheLast(PresenceProtocolVersion version)
     {
-        await using var fleet = await StartFleetAsync(2);
+        await using var fleet = await StartFleetAsync(3);
         await using var watcher = await WatchAsync(fleet, "watcher");
-        await using var first = await TabAsync(fleet, "alice");
-        await using var second = await TabAsync(fleet, "alice");
-        await using var third = await TabAsync(fleet, "alice");
+        var first = await TabAsync(fleet, "alice", version, instance: 0);
+        await first.SendCursorAsync(0.25, 0.75);
+        await first.SendTextAsync("""{"type":"state","set":{"status":"busy"}}""");
+        await watcher.WaitForRosterAsync(r => r.TryGetValue("alice", out var a) && a.X == 0.25 && a.State?.ToString() == """{"status":"busy"}""");
+        var presencesBefore = watcher.Received.OfType<PresenceMessage>().Count(p => p.User.Id == "alice");
+
+        // The second tab, elsewhere, finds her as she is, and nobody hears of it: no leave, no presence.
+        await using var second = await fleet.ConnectSignedInAsync(1 % fleet.InstanceCount, "alice", Room, version);
+        var snapshot = await second.WaitForAsync<SnapshotMessage>();
+        var joined = Assert.Single(snapshot.Users, u => u.Id == "alice");
+        Assert.Equal((0.25, """{"status":"busy"}"""), (joined.X, joined.State?.ToString()));
+
+        // The second tab speaks for her: its state reaches everyone, and the first tab's instance holds it too.
+        await second.SendCursorAsync(0.6, 0.4);
+        await second.SendTextAsync("""{"type":"state","set":{"status":"away"}}""");
+        await watcher.WaitForRosterAsync(r => r.TryGetValue("alice", out var a) && a.X == 0.6 && a.State?.ToString() == """{"status":"away"}""");
+        await first.WaitForRosterAsync(r => r.TryGetValue("alice", out var a) && a.State?.ToString() == """{"status":"away"}""");
+        await Eventually.HoldsAsync(async () => (await fleet.Rooms(0).GetParticipantsAsync(Room)).Any(u => u.Id == "alice" && u.State?.ToString() == """{"status":"away"}""" && u.X == 0.6));
+
+        // And the first tab still does, as she is now.
+        await first.SendCursorAsync(0.1, 0.2);
+        await watcher.WaitForRosterAsync(r => r.TryGetValue("alice", out var a) && a.X == 0.1 && a.State?.ToString() == """{"status":"away"}""");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.False(first.IsClosed);
+        Assert.False(second.IsClosed);
+        Assert.Single(await fleet.Rooms(fleet.InstanceCount - 1).GetParticipantsAsync(Room), u => u.Id == "alice");
+
+        // The first tab closes: she stays, with the second, past her grace period.
+        await first.CloseAsync();
+        await first.DisposeAsync();
+        await Task.Delay(ScaleOutFleet.DepartureGrace + TimeSpan.FromSeconds(1));
+        await second.SendCursorAsync(0.7, 0.3);
+        await watcher.WaitForRosterAsync(r => r.TryGetValue("alice", out var a) && a.X == 0.7 && a.State?.ToString() == """{"status":"away"}""");
+        Assert.DoesNotContain(watcher.Received.OfType<LeaveMessage>(), l => l.Id == "alice");
+        Assert.Single(await fleet.Rooms(0).GetParticipantsAsync(Room), u => u.Id == "alice");
+
+        // The last one closes: she leaves, after her grace period, everywhere.
+        await second.CloseAsync();
+        await watcher.WaitForAsync<LeaveMessage>(l => l.Id == "alice");
+        await Eventually.HoldsAsync(async () => (await fleet.Rooms(0).GetParticipantsAsync(Room)).All(u => u.Id != "alice"));
+        Assert.True(watcher.Received.OfType<PresenceMessage>().Count(p => p.User.Id == "alice") >= presencesBefore);
+    }
+
+    [Fact]
+    public async Task AKick_ClosesEveryTab_OnEveryInstance()
+    {
+        await using var fleet = await StartFleetAsync(3);
+        await using var watcher = await WatchAsync(fleet, "watcher");
+        await using var first = await TabAsync(fleet, "alice", instance: 0);
+        await using var second = await TabAsync(fleet, "alice", instance: 1);
+        await using var third = await TabAsync(fleet, "alice", instance: 1);
         await watcher.WaitForRosterAsync(r => r.ContainsKey("alice"));
 
         Assert.True(await fleet.Rooms(fleet.InstanceCount - 1).KickAsync(Room, "alice"));
@@ -87,7 +137,10 @@ public abstract class SignedInTabsBehaviorTests
         }
 
         await watcher.WaitForAsync<LeaveMessage>(l => l.Id == "alice");
-        await Eventually.HoldsAsync(async () => (await fleet.Rooms(0).GetParticipantsAsync(Room)).All(u => u.Id != "alice"));
+        for (var i = 0; i < fleet.InstanceCount; i++)
+        {
+            await Eventually.HoldsAsync(async () => (await fleet.Rooms(i).GetParticipantsAsync(Room)).All(u => u.Id != "alice"));
+        }
     }
 
     [Fact]
