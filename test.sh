@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: the .NET suites (units, properties, Kestrel and sample-process integration), the board's unit
-# and protocol-vector tests, and the browser tests in headless Chromium against the real sample server.
+# Runs every test: the .NET suites (units, properties, Kestrel and sample-process integration), the npm client's
+# unit, protocol-vector and packed-package tests, the board's unit tests, and the browser tests in headless Chromium
+# against the real sample server.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -22,10 +23,16 @@ fi
 export CHROMIUM_PATH="$chromium"
 export NEXT_TELEMETRY_DISABLED=1
 
-# Also builds the sample server and, through it, the board (npm ci and the static export).
+# Also builds the sample server and, through it, the npm client and the board (npm ci, the client's dist/ that the
+# board links to, and the static export).
 dotnet test
 
-cd samples/board
+cd clients/typescript
+[ -d node_modules ] || npm ci --no-audit --no-fund
+npm run typecheck
+npm test
+
+cd ../../samples/board
 [ -d node_modules ] || npm ci --no-audit --no-fund
 npm test
 npm run test:e2e

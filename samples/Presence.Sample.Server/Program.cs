@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.FileProviders;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Presence;
 
 // Socket completions run on the socket engine's thread instead of waking a thread-pool worker each: Kestrel only moves
@@ -13,6 +16,18 @@ if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLET
 
 var builder = WebApplication.CreateBuilder(args);
 var presence = builder.Services.AddPresence();
+builder.Services.AddHealthChecks().AddPresence();
+
+// Metrics for the operator's collector, when OTEL_EXPORTER_OTLP_ENDPOINT names one (OTEL_EXPORTER_OTLP_PROTOCOL and
+// OTEL_METRIC_EXPORT_INTERVAL as OpenTelemetry defines them): the Presence meter, listed in docs/operations.md, and
+// ASP.NET Core's own.
+if (builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"] is { Length: > 0 })
+{
+    builder.Services.AddOpenTelemetry()
+        .ConfigureResource(resource => resource.AddService("presence-sample"))
+        .WithMetrics(metrics => metrics.AddMeter(PresenceMeter.Name, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel"))
+        .UseOtlpExporter();
+}
 
 // As in the seed: Redis when REDIS_URL is set, so that several instances share one roster; memory otherwise.
 if (builder.Configuration["REDIS_URL"] is { Length: > 0 } redisUrl)
@@ -48,6 +63,12 @@ if (Directory.Exists(boardRoot))
 app.UseRouting();
 
 app.MapPresence("/ws");
+
+// For load balancers and orchestrators: "Healthy", "Degraded" (200: the store is away, local clients are still served)
+// or "Unhealthy" (503).
+app.MapHealthChecks("/health");
+
+// The seed's own health route, with its JSON body.
 app.MapGet("/api/v1/health", (PresenceEngine engine) =>
 {
     // Degraded: the store is unreachable, so this instance serves its own clients only. Unhealthy: its ticks stalled.

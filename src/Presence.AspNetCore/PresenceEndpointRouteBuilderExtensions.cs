@@ -24,7 +24,10 @@ public static class PresenceEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(pattern);
 
-        var handler = ActivatorUtilities.CreateInstance<PresenceEndpointHandler>(endpoints.ServiceProvider);
-        return endpoints.Map(pattern, handler.HandleAsync).WithDisplayName($"Presence {pattern}");
+        // Made for the first request, not here: what it reads (the engine, the options) is validated when the host
+        // starts, every section at once, so that a mistake names all the bad settings rather than the first one read.
+        var services = endpoints.ServiceProvider;
+        var handler = new Lazy<PresenceEndpointHandler>(() => ActivatorUtilities.CreateInstance<PresenceEndpointHandler>(services));
+        return endpoints.Map(pattern, context => handler.Value.HandleAsync(context)).WithDisplayName($"Presence {pattern}");
     }
 }

@@ -55,9 +55,16 @@ public static class RedisPresenceBuilderExtensions
     /// <param name="builder">The builder from <c>AddPresence</c>.</param>
     /// <param name="connectionString">A <c>redis://</c> URL, as <c>REDIS_URL</c> holds it, or a StackExchange.Redis configuration string.</param>
     /// <returns>The builder.</returns>
-    public static IPresenceBuilder AddRedis(this IPresenceBuilder builder, string connectionString)
+    /// <exception cref="ArgumentException">The connection string is missing: typically an unset configuration value.</exception>
+    public static IPresenceBuilder AddRedis(this IPresenceBuilder builder, string? connectionString)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new ArgumentException(
+                "AddRedis was given no Redis connection string. Set the value it is read from (such as the REDIS_URL variable) to a redis:// URL, or call AddRedis() to read the Presence:Redis section.",
+                nameof(connectionString));
+        }
+
         return builder.AddRedis(options => options.ConnectionString = connectionString);
     }
 

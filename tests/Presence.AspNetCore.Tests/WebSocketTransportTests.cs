@@ -99,6 +99,19 @@ public sealed class WebSocketTransportTests
     }
 
     [Fact]
+    public async Task InvalidOptionsOfSeveralSections_FailAtStartUp_Together()
+    {
+        // Not from MapPresence, one section at a time: the host's start names every bad setting at once.
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => KestrelPresenceServer.StartAsync(
+            o => o.MaximumMessageSize = 1,
+            settings: [new("Presence:WebSockets:KeepAliveInterval", "00:00:00"), new("Presence:Identity:IdClaimType", "")]));
+        var failures = (error is AggregateException all ? all.InnerExceptions : [error]).OfType<OptionsValidationException>().SelectMany(e => e.Failures).ToList();
+        Assert.Contains(failures, f => f.Contains("MaximumMessageSize", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("KeepAliveInterval", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("IdClaimType", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Options_AreBoundFromThePresenceSection()
     {
         await using var server = await KestrelPresenceServer.StartAsync(settings: [new("Presence:MaximumMessageSize", "2048"), new("Presence:Memory:StaleAfter", "00:00:30")]);

@@ -34,6 +34,24 @@ public sealed class OutageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheHealthCheck_IsDegradedDuringAnOutage_AndHealthyAfterIt()
+    {
+        using var http = new HttpClient { BaseAddress = _one.BaseAddress };
+        Assert.Equal("Healthy", await http.GetStringAsync("/health"));
+
+        // An instance that serves its own clients only is degraded, not down: a load balancer keeps it.
+        await _redis.StopAsync();
+        await Eventually.HoldsAsync(async () => await http.GetStringAsync("/health") == "Degraded");
+        using (var response = await http.GetAsync("/health"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await _redis.StartAsync();
+        await Eventually.HoldsAsync(async () => await http.GetStringAsync("/health") == "Healthy");
+    }
+
+    [Fact]
     public async Task DuringAnOutage_TheRoomApi_ReadsAndActsOnThisInstancesMembers()
     {
         await using var alice = await JoinAsync(_one, "alice");

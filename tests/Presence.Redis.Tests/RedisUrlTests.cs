@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 namespace Presence.Redis.Tests;
@@ -42,4 +43,14 @@ public sealed class RedisUrlTests
     [InlineData("redis://")]
     [InlineData("redis://localhost:6379/zero")]
     public void NotARedisUrl_IsRefused(string value) => Assert.Throws<FormatException>(() => RedisUrl.Parse(value));
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public void AddRedis_WithAnUnsetValue_SaysWhatIsMissing(string? unset)
+    {
+        var presence = new ServiceCollection().AddPresence();
+        var error = Assert.Throws<ArgumentException>(() => presence.AddRedis(unset));
+        Assert.Contains("REDIS_URL", error.Message, StringComparison.Ordinal);
+    }
 }

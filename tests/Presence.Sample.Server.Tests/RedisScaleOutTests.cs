@@ -34,6 +34,7 @@ public sealed class RedisScaleOutTests : IAsyncLifetime
         using var http = new HttpClient { BaseAddress = _one.BaseAddress };
         var health = await http.GetFromJsonAsync<Health>(new Uri("/server/api/v1/health", UriKind.Relative));
         Assert.Equal(("ok", "redis"), (health!.Status, health.StateStore));
+        Assert.Equal("Healthy", await http.GetStringAsync(new Uri("/server/health", UriKind.Relative)));
 
         await using var alice = await _one.ConnectAsync("/server/ws", "alice", "Alice", "#ff0000");
         await alice.WaitForAsync<SnapshotMessage>();

@@ -13,7 +13,8 @@ public sealed class EngineHost : IAsyncDisposable
         TimeProvider? timeProvider = null,
         IPresenceBackplane? backplane = null,
         IEnumerable<IPresenceTickListener>? tickListeners = null,
-        Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
+        Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null,
+        System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
     {
         Options = options ?? new PresenceOptions();
         Roster = roster ?? new InMemoryPresenceRoster();
@@ -23,7 +24,8 @@ public sealed class EngineHost : IAsyncDisposable
             timeProvider ?? TimeProvider.System,
             backplane,
             tickListeners,
-            loggerFactory is null ? null : Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<PresenceEngine>(loggerFactory));
+            loggerFactory is null ? null : Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<PresenceEngine>(loggerFactory),
+            meterFactory);
     }
 
     public PresenceEngine Engine { get; }

@@ -65,9 +65,11 @@ public sealed class KestrelPresenceServer : IAsyncDisposable
         builder.Services.AddAuthentication(TestSignIn.SchemeName).AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestSignIn>(TestSignIn.SchemeName, null);
         var presenceBuilder = builder.Services.AddPresence(configure);
         presence?.Invoke(presenceBuilder);
+        builder.Services.AddHealthChecks().AddPresence();
         var app = builder.Build();
         app.UseAuthentication();
         app.MapPresence("/ws");
+        app.MapHealthChecks("/health");
         await app.StartAsync();
 
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();

@@ -2,20 +2,12 @@
 
 import { PerfectCursor } from "perfect-cursors";
 import { type PointerEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { PresenceClient, type PresenceUser, type Roster } from "@presence/client";
 import {
-  type PresenceUser,
-  type Roster,
   clamp,
   colors,
-  createWebSocketUrl,
   cursorSendIntervalMs,
-  forbiddenCloseCode,
-  kickedCloseCode,
   names,
-  parseServerFrame,
-  reconnectDelay,
-  reducePresence,
-  replacedCloseCode,
   sessionTokenKey,
   sessionStatusKey,
   sessionUserKey,
@@ -24,11 +16,9 @@ import {
   statusOf,
   statuses,
   trimName,
-  v2Protocol,
-} from "@/lib/presence";
+} from "@/lib/board";
+import { type ConnectionState, boardEndpoint, connectionStateOf } from "@/lib/connection";
 
-// "removed": the server refused this tab or removed it (4003, 4004), so the board does not reconnect on its own.
-type ConnectionState = "connecting" | "open" | "closed" | "removed";
 type BoardSize = { width: number; height: number };
 
 const defaultUser: PresenceUser = { id: "", name: names[0], color: colors[0], x: 0.5, y: 0.5, updatedAt: 0 };
@@ -84,14 +74,9 @@ export function CollabCanvas() {
   const [status, setStatus] = useState<Status>("available");
 
   const boardRef = useRef<HTMLDivElement | null>(null);
-  const socketRef = useRef<WebSocket | null>(null);
+  const clientRef = useRef<PresenceClient | null>(null);
   const selfRef = useRef(self);
   const statusRef = useRef(status);
-  const pendingCursorRef = useRef<{ x: number; y: number } | null>(null);
-  const cursorTimerRef = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const lastSentAtRef = useRef(0);
-  // The server's proof of this tab's earlier connection, sent with each reconnect so that it may take its id back.
-  const resumeTokenRef = useRef<string | undefined>(undefined);
 
   useEffect(() => {
     selfRef.current = self;
@@ -117,104 +102,41 @@ export function CollabCanvas() {
     sessionStorage.setItem(sessionUserKey, JSON.stringify({ id: self.id, name: self.name, color: self.color }));
   }, [isReady, self.id, self.name, self.color]);
 
-  // One socket per identity. Name and colour changes travel as hello on the open socket; a reconnect uses the
-  // latest profile from selfRef.
+  // One client per tab: it reconnects on its own, and takes a new id itself when the server gives one or another tab
+  // takes this one over. Name, colour and status changes go through it, now if connected and on every reconnect.
   useEffect(() => {
     if (!isReady) {
       return;
     }
-
-    let cancelled = false;
-    let attempt = 0;
-    let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
-
-    const connect = () => {
-      // Protocol v2 batches a room's events per tick; a server that does not offer it answers in v1, which reads the same.
-      const ws = new WebSocket(
-        createWebSocketUrl(
-          selfRef.current,
-          window.location.origin,
-          process.env.NEXT_PUBLIC_WS_URL ?? "/server",
-          roomFromLocation(),
-          resumeTokenRef.current ?? sessionStorage.getItem(sessionTokenKey) ?? undefined,
-        ),
-        [v2Protocol],
-      );
-      socketRef.current = ws;
-      setConnectionState("connecting");
-
-      ws.addEventListener("open", () => {
-        attempt = 0;
-        setConnectionState("open");
-        ws.send(JSON.stringify({ type: "hello", name: selfRef.current.name, color: selfRef.current.color }));
-        // A participant's state lives as long as its connection: each new one states it again.
-        ws.send(JSON.stringify({ type: "state", set: { status: statusRef.current } }));
-      });
-
-      ws.addEventListener("message", (event: MessageEvent) => {
-        if (typeof event.data !== "string") {
-          return;
-        }
-        const messages = parseServerFrame(event.data);
-        const snapshot = messages?.find((message) => message.type === "snapshot");
-        if (snapshot) {
-          resumeTokenRef.current = snapshot.resumeToken;
-          if (snapshot.resumeToken) {
-            sessionStorage.setItem(sessionTokenKey, snapshot.resumeToken);
-          }
-          if (snapshot.selfId !== selfRef.current.id) {
-            // The id was live elsewhere without proof of this tab's earlier session: the server gave this tab its own.
-            setSelf((current) => ({ ...current, id: snapshot.selfId }));
-            return;
-          }
-        }
-        if (messages) {
-          setUsers((current) => messages.reduce((roster, message) => reducePresence(roster, message, selfRef.current.id), current));
-        }
-      });
-
-      ws.addEventListener("close", (event: CloseEvent) => {
-        if (socketRef.current === ws) {
-          socketRef.current = null;
-        }
-        setConnectionState("closed");
-        if (cancelled) {
-          return;
-        }
-        if (event.code === forbiddenCloseCode || event.code === kickedCloseCode) {
-          setConnectionState("removed");
-          return;
-        }
-        if (event.code === replacedCloseCode) {
-          // Another tab holds this id (a duplicated tab copies sessionStorage): this one becomes a new visitor.
-          setSelf((current) => ({ ...current, id: crypto.randomUUID() }));
-          return;
-        }
-        reconnectTimer = setTimeout(connect, reconnectDelay(attempt));
-        attempt += 1;
-      });
-    };
-
-    connect();
+    const client = new PresenceClient({
+      url: boardEndpoint(window.location.origin, process.env.NEXT_PUBLIC_WS_URL),
+      id: selfRef.current.id,
+      name: selfRef.current.name,
+      color: selfRef.current.color,
+      room: roomFromLocation(),
+      // The server's proof of this tab's earlier connection, so that a reload may take its id back.
+      resumeToken: sessionStorage.getItem(sessionTokenKey) ?? undefined,
+      state: { status: statusRef.current },
+      // Another tab holds this id (a duplicated tab copies sessionStorage): this one becomes a new visitor.
+      newId: () => crypto.randomUUID(),
+      cursorIntervalMs: cursorSendIntervalMs,
+    });
+    clientRef.current = client;
+    client.on("status", (clientStatus, close) => setConnectionState(connectionStateOf(clientStatus, close)));
+    client.on("roster", setUsers);
+    client.on("selfId", (id) => setSelf((current) => ({ ...current, id })));
+    client.on("resumeToken", (token) => sessionStorage.setItem(sessionTokenKey, token));
+    client.connect();
 
     return () => {
-      cancelled = true;
-      if (reconnectTimer) {
-        clearTimeout(reconnectTimer);
-      }
-      if (cursorTimerRef.current) {
-        clearTimeout(cursorTimerRef.current);
-        cursorTimerRef.current = null;
-      }
-      socketRef.current?.close();
-      socketRef.current = null;
+      client.close();
+      clientRef.current = null;
     };
-  }, [isReady, self.id]);
+  }, [isReady]);
 
   useEffect(() => {
-    const socket = socketRef.current;
-    if (isReady && socket?.readyState === WebSocket.OPEN) {
-      socket.send(JSON.stringify({ type: "hello", name: self.name, color: self.color }));
+    if (isReady) {
+      clientRef.current?.hello(self.name, self.color);
     }
   }, [isReady, self.name, self.color]);
 
@@ -223,10 +145,7 @@ export function CollabCanvas() {
       return;
     }
     sessionStorage.setItem(sessionStatusKey, status);
-    const socket = socketRef.current;
-    if (socket?.readyState === WebSocket.OPEN) {
-      socket.send(JSON.stringify({ type: "state", set: { status } }));
-    }
+    clientRef.current?.setState({ status });
   }, [isReady, status]);
 
   useEffect(() => {
@@ -241,18 +160,6 @@ export function CollabCanvas() {
     return () => observer.disconnect();
   }, []);
 
-  const flushCursor = useCallback(() => {
-    cursorTimerRef.current = null;
-    const pending = pendingCursorRef.current;
-    const socket = socketRef.current;
-    if (!pending || !socket || socket.readyState !== WebSocket.OPEN) {
-      return;
-    }
-    pendingCursorRef.current = null;
-    lastSentAtRef.current = Date.now();
-    socket.send(JSON.stringify({ type: "cursor", x: pending.x, y: pending.y }));
-  }, []);
-
   const sendCursor = (event: PointerEvent<HTMLDivElement>) => {
     const board = boardRef.current;
     if (!board) {
@@ -262,18 +169,9 @@ export function CollabCanvas() {
     const x = clamp((event.clientX - rect.left) / rect.width);
     const y = clamp((event.clientY - rect.top) / rect.height);
 
-    // The local cursor moves at once; the network sees at most one update per interval, always the latest.
+    // The local cursor moves at once; the client sends at most one update per interval, always the latest.
     setSelf((current) => ({ ...current, x, y, updatedAt: Date.now() / 1000 }));
-    pendingCursorRef.current = { x, y };
-    if (cursorTimerRef.current) {
-      return;
-    }
-    const wait = cursorSendIntervalMs - (Date.now() - lastSentAtRef.current);
-    if (wait <= 0) {
-      flushCursor();
-    } else {
-      cursorTimerRef.current = setTimeout(flushCursor, wait);
-    }
+    clientRef.current?.moveCursor(x, y);
   };
 
   const updateName = (value: string) => setSelf((current) => ({ ...current, name: trimName(value) }));

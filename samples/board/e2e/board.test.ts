@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BrowserContext, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SampleServer } from "./sample-server";
+import { SampleServer } from "../../../tests/node/sample-server";
 
 // Debian's Chromium: no browser can be downloaded here, so the executable is always given.
 const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -49,7 +49,7 @@ async function boardBox(page: Page) {
 }
 
 beforeAll(async () => {
-  server = await SampleServer.start();
+  server = await SampleServer.start({ board: true });
   profile = mkdtempSync(join(tmpdir(), "presence-chromium-"));
   context = await chromium.launchPersistentContext(profile, {
     executablePath,

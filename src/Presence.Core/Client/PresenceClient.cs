@@ -1,11 +1,14 @@
 using System.Buffers;
 using System.Collections.Immutable;
+using System.Net.WebSockets;
+using Presence.Internal;
 
 namespace Presence;
 
 /// <summary>
-/// A .NET participant over any transport, such as the client's end of a <see cref="StreamPresenceTransport"/>: it
-/// sends <c>hello</c> and <c>cursor</c>, and folds every server frame, v1 or v2, into <see cref="Roster"/>.
+/// A .NET participant: over a WebSocket to any Presence server (<see cref="ConnectAsync"/>), or over any transport,
+/// such as the client's end of a <see cref="StreamPresenceTransport"/>. It sends <c>hello</c>, <c>cursor</c> and
+/// state, and folds every server frame, v1 or v2, into <see cref="Roster"/>.
 /// </summary>
 /// <remarks>
 /// Call <see cref="RunAsync"/> once to receive; it returns when the server closes the connection. The sends may be
@@ -25,6 +28,55 @@ public sealed class PresenceClient : IAsyncDisposable
         _transport = transport;
     }
 
+    /// <summary>
+    /// Connects to a presence endpoint, such as <c>wss://example.com/ws</c>, over a plain <see cref="ClientWebSocket"/>:
+    /// it needs nothing of ASP.NET Core. Then call <see cref="RunAsync"/> to receive.
+    /// </summary>
+    /// <param name="endpoint">The endpoint's address; <c>http</c> and <c>https</c> stand for <c>ws</c> and <c>wss</c>.</param>
+    /// <param name="options">The room, the identity asked for, the protocol; <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the connection attempt.</param>
+    /// <returns>A connected client.</returns>
+    /// <exception cref="WebSocketException">The server refused the upgrade (400, 403, 429) or could not be reached.</exception>
+    public static async Task<PresenceClient> ConnectAsync(Uri endpoint, PresenceClientOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        options ??= new PresenceClientOptions();
+        var socket = new ClientWebSocket();
+        try
+        {
+            if (options.Version == PresenceProtocolVersion.V2)
+            {
+                socket.Options.AddSubProtocol(PresenceProtocol.V2SubProtocol);
+            }
+
+            options.ConfigureWebSocket?.Invoke(socket.Options);
+            await socket.ConnectAsync(Address(endpoint, options), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        return new PresenceClient(new ClientWebSocketTransport(socket, options.MaximumMessageSize));
+    }
+
+    // The seed's query: id, name, colour, room, and the resume token, each only when given.
+    private static Uri Address(Uri endpoint, PresenceClientOptions options)
+    {
+        var query = string.Join('&', new[] { ("id", options.Id), ("name", options.Name), ("color", options.Color), ("room", options.Room), ("resume", options.ResumeToken) }
+            .Where(static p => p.Item2 is not null)
+            .Select(static p => $"{p.Item1}={Uri.EscapeDataString(p.Item2!)}"));
+        var scheme = endpoint.Scheme switch
+        {
+            "http" or "ws" => "ws",
+            "https" or "wss" => "wss",
+            _ => throw new ArgumentException("A presence endpoint is a ws, wss, http or https address.", nameof(endpoint)),
+        };
+        var existing = endpoint.Query.TrimStart('?');
+        return new UriBuilder(endpoint) { Scheme = scheme, Query = existing.Length == 0 ? query : query.Length == 0 ? existing : existing + "&" + query }.Uri;
+    }
+
     /// <summary>Raised for each message received, after <see cref="Roster"/> has taken it in, on the receive loop.</summary>
     public event Action<ServerMessage>? MessageReceived;
 
@@ -33,6 +85,12 @@ public sealed class PresenceClient : IAsyncDisposable
 
     /// <summary>Gets the id the server gave this client, once the snapshot has arrived.</summary>
     public string? SelfId { get; private set; }
+
+    /// <summary>
+    /// Gets the resume token of the last snapshot: a reconnect passes it (<see cref="PresenceClientOptions.ResumeToken"/>)
+    /// to be this participant again while the old connection is still live.
+    /// </summary>
+    public string? ResumeToken { get; private set; }
 
     /// <summary>Sets this participant's name and colour.</summary>
     /// <param name="name">The name.</param>
@@ -91,6 +149,7 @@ public sealed class PresenceClient : IAsyncDisposable
                 if (message is SnapshotMessage snapshot)
                 {
                     SelfId = snapshot.SelfId;
+                    ResumeToken = snapshot.ResumeToken ?? ResumeToken;
                 }
 
                 Volatile.Write(ref _roster, PresenceReducer.Reduce(Roster, message, SelfId ?? string.Empty));
@@ -104,6 +163,7 @@ public sealed class PresenceClient : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _transport.CloseAsync(PresenceCloseStatus.NormalClosure).ConfigureAwait(false);
+        (_transport as IDisposable)?.Dispose();
         _sendGate.Dispose();
     }
 

@@ -45,7 +45,7 @@ public sealed partial class PresenceEngine
         }
         catch (Exception ex)
         {
-            Log.StoreFailed(_logger, "snapshot", room, ex);
+            StoreFailed("snapshot", room, ex);
             return false;
         }
     }

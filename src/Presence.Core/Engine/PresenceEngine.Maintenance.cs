@@ -168,7 +168,7 @@ public sealed partial class PresenceEngine
             }
             catch (Exception ex)
             {
-                Log.StoreFailed(_logger, "update", connection.RoomName, ex);
+                StoreFailed("update", connection.RoomName, ex);
             }
         }
     }

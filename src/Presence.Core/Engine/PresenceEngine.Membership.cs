@@ -128,7 +128,7 @@ public sealed partial class PresenceEngine
         }
         catch (Exception ex)
         {
-            Log.StoreFailed(_logger, "snapshot", room.Name, ex);
+            StoreFailed("snapshot", room.Name, ex);
         }
     }
 
@@ -240,7 +240,7 @@ public sealed partial class PresenceEngine
         }
         catch (Exception ex)
         {
-            Log.StoreFailed(_logger, "release", room.Name, ex);
+            StoreFailed("release", room.Name, ex);
         }
     }
 
@@ -381,7 +381,7 @@ public sealed partial class PresenceEngine
         }
         catch (Exception ex)
         {
-            Log.StoreFailed(_logger, "snapshot", roomName, ex);
+            StoreFailed("snapshot", roomName, ex);
         }
     }
 
@@ -405,7 +405,7 @@ public sealed partial class PresenceEngine
         }
         catch (Exception ex)
         {
-            Log.StoreFailed(_logger, "snapshot", room.Name, ex);
+            StoreFailed("snapshot", room.Name, ex);
             return;
         }
 

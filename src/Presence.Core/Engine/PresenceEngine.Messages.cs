@@ -25,13 +25,13 @@ public sealed partial class PresenceEngine
             switch (message.Type)
             {
                 case TransportMessageType.Text:
-                    _metrics.MessageReceived();
+                    _metrics.MessageReceived(connection.Version);
                     // Read before membership: a promotion clears the one before it sets the other, so a follower
                     // promoted meanwhile is seen as one or the other, never as neither.
                     var following = connection.IsFollower;
                     if (!PresenceProtocol.TryParseClientMessage(message.Payload, out var parsed))
                     {
-                        _metrics.MessageIgnored();
+                        _metrics.MessageIgnored(connection.Version);
                         Log.MessageIgnored(_logger, connection.Id);
                     }
                     else if (connection.IsMember)
@@ -53,8 +53,8 @@ public sealed partial class PresenceEngine
 
                     break;
                 case TransportMessageType.Binary:
-                    _metrics.MessageReceived();
-                    _metrics.MessageIgnored();
+                    _metrics.MessageReceived(connection.Version);
+                    _metrics.MessageIgnored(connection.Version);
                     Log.MessageIgnored(_logger, connection.Id);
                     break;
                 case TransportMessageType.TooLarge:
@@ -129,7 +129,7 @@ public sealed partial class PresenceEngine
             var state = message.ReplacesState ? message.State! : (current.State ?? PresenceState.Empty).Merge(message.State!);
             if (!state.IsWithin(_options.MaxStateBytes, _options.MaxStateDepth))
             {
-                _metrics.MessageIgnored();
+                _metrics.MessageIgnored(connection.Version);
                 Log.StateRefused(_logger, connection.Id, state.Utf8Json.Length);
                 return false;
             }

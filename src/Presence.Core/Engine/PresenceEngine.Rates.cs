@@ -134,7 +134,7 @@ public sealed partial class PresenceEngine
         }
         catch (Exception ex)
         {
-            Log.StoreFailed(_logger, "update", connection.RoomName, ex);
+            StoreFailed("update", connection.RoomName, ex);
         }
     }
 }

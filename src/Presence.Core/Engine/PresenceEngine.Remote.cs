@@ -153,7 +153,7 @@ public sealed partial class PresenceEngine
         }
         catch (Exception ex)
         {
-            Log.StoreFailed(_logger, "verify", connection.RoomName, ex);
+            StoreFailed("verify", connection.RoomName, ex);
         }
         finally
         {

@@ -22,7 +22,7 @@ public sealed partial class PresenceEngine : IPresenceRooms
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                Log.StoreFailed(_logger, "list", "*", ex);
+                StoreFailed("list", "*", ex);
             }
         }
 
@@ -56,7 +56,7 @@ public sealed partial class PresenceEngine : IPresenceRooms
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The store is away: this instance's members are what can be known.
-            Log.StoreFailed(_logger, "snapshot", name, ex);
+            StoreFailed("snapshot", name, ex);
             stored = [];
         }
 
@@ -174,7 +174,7 @@ public sealed partial class PresenceEngine : IPresenceRooms
         }
         catch (Exception ex)
         {
-            Log.StoreFailed(_logger, "release", member.RoomName, ex);
+            StoreFailed("release", member.RoomName, ex);
         }
     }
 
@@ -231,7 +231,7 @@ public sealed partial class PresenceEngine : IPresenceRooms
         }
         catch (Exception ex)
         {
-            Log.StoreFailed(_logger, "publish", room, ex);
+            StoreFailed("publish", room, ex);
         }
     }
 
@@ -244,7 +244,7 @@ public sealed partial class PresenceEngine : IPresenceRooms
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Log.StoreFailed(_logger, "snapshot", room, ex);
+            StoreFailed("snapshot", room, ex);
             return false;
         }
     }

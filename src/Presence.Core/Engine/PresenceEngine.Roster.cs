@@ -6,6 +6,13 @@ namespace Presence;
 // connection or a loop, so that local clients keep being served while the store is away.
 public sealed partial class PresenceEngine
 {
+    /// <summary>A call into the store or the backplane failed: logged and counted, and the caller goes on.</summary>
+    private void StoreFailed(string operation, string room, Exception exception)
+    {
+        _metrics.StoreFailed(operation);
+        Log.StoreFailed(_logger, operation, room, exception);
+    }
+
     // A claim that fails counts as a claim of a participant nobody else had: the connection announces it.
     private ValueTask<PresenceUser?> ClaimAsync(PresenceConnection connection)
     {
@@ -16,7 +23,7 @@ public sealed partial class PresenceEngine
         }
         catch (Exception ex)
         {
-            Log.StoreFailed(_logger, "claim", connection.RoomName, ex);
+            StoreFailed("claim", connection.RoomName, ex);
             return default;
         }
 
@@ -28,7 +35,7 @@ public sealed partial class PresenceEngine
             }
             catch (Exception ex)
             {
-                Log.StoreFailed(_logger, "claim", room, ex);
+                StoreFailed("claim", room, ex);
                 return null;
             }
         }
@@ -44,7 +51,7 @@ public sealed partial class PresenceEngine
         }
         catch (Exception ex)
         {
-            Log.StoreFailed(_logger, "update", connection.RoomName, ex);
+            StoreFailed("update", connection.RoomName, ex);
             return new(RosterWrite.Written);
         }
 
@@ -56,7 +63,7 @@ public sealed partial class PresenceEngine
             }
             catch (Exception ex)
             {
-                Log.StoreFailed(_logger, "update", room, ex);
+                StoreFailed("update", room, ex);
                 return RosterWrite.Written;
             }
         }
@@ -72,7 +79,7 @@ public sealed partial class PresenceEngine
         }
         catch (Exception ex)
         {
-            Log.StoreFailed(_logger, "release", connection.RoomName, ex);
+            StoreFailed("release", connection.RoomName, ex);
             return new(true);
         }
 
@@ -84,7 +91,7 @@ public sealed partial class PresenceEngine
             }
             catch (Exception ex)
             {
-                Log.StoreFailed(_logger, "release", room, ex);
+                StoreFailed("release", room, ex);
                 return true;
             }
         }
@@ -101,7 +108,7 @@ public sealed partial class PresenceEngine
         }
         catch (Exception ex)
         {
-            Log.StoreFailed(_logger, "snapshot", room.Name, ex);
+            StoreFailed("snapshot", room.Name, ex);
             stored = [];
         }
 
@@ -145,7 +152,7 @@ public sealed partial class PresenceEngine
         }
         catch (Exception ex)
         {
-            Log.StoreFailed(_logger, "subscribe", room.Name, ex);
+            StoreFailed("subscribe", room.Name, ex);
             return null;
         }
     }
@@ -166,7 +173,7 @@ public sealed partial class PresenceEngine
         }
         catch (Exception ex)
         {
-            Log.StoreFailed(_logger, "unsubscribe", room.Name, ex);
+            StoreFailed("unsubscribe", room.Name, ex);
         }
     }
 }

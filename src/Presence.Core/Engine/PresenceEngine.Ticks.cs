@@ -10,11 +10,11 @@ public sealed partial class PresenceEngine
     private long _lastTick;
 
     /// <summary>A local participant's event: to this instance's members, and through the next tick to the other instances.</summary>
-    private static void Announce(PresenceRoom room, byte[] message, string participantId, bool isCursor, PresenceConnection? skip)
+    private void Announce(PresenceRoom room, byte[] message, string participantId, bool isCursor, PresenceConnection? skip)
     {
         if (room.HasV1Members)
         {
-            room.BroadcastV1(Frame(message, participantId, isCursor), skip);
+            FannedOut(room.BroadcastV1(Frame(message, participantId, isCursor), skip), PresenceProtocolVersion.V1);
         }
 
         // Batched whoever is in the room now: a v2 member that joins before the tick gets every event since the last
@@ -23,14 +23,22 @@ public sealed partial class PresenceEngine
     }
 
     /// <summary>An event the other instances already know of: to this instance's members only.</summary>
-    private static void AnnounceLocally(PresenceRoom room, byte[] message, string participantId, bool isCursor)
+    private void AnnounceLocally(PresenceRoom room, byte[] message, string participantId, bool isCursor)
     {
         if (room.HasV1Members)
         {
-            room.BroadcastV1(Frame(message, participantId, isCursor));
+            FannedOut(room.BroadcastV1(Frame(message, participantId, isCursor)), PresenceProtocolVersion.V1);
         }
 
         room.Batch.Add(message, participantId, isCursor, publish: false);
+    }
+
+    private void FannedOut(int recipients, PresenceProtocolVersion version)
+    {
+        if (_metrics.MeasuresFanOut)
+        {
+            _metrics.FannedOut(recipients, version);
+        }
     }
 
     private static PresenceFrame Frame(byte[] message, string participantId, bool isCursor) =>
@@ -52,6 +60,7 @@ public sealed partial class PresenceEngine
         Volatile.Write(ref _lastTick, _timeProvider.GetTimestamp());
         while (await WaitForNextAsync(timer).ConfigureAwait(false))
         {
+            var started = _metrics.MeasuresTicks ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
             try
             {
                 foreach (var listener in _tickListeners)
@@ -69,6 +78,11 @@ public sealed partial class PresenceEngine
             {
                 // Each room's failure is contained in FlushAsync; this is anything else, and the next tick runs as usual.
                 Log.TickFailed(_logger, ex);
+            }
+
+            if (started != 0)
+            {
+                _metrics.TickEnded(started);
             }
 
             Volatile.Write(ref _lastTick, _timeProvider.GetTimestamp());
@@ -107,7 +121,7 @@ public sealed partial class PresenceEngine
 
                 if (room.HasV2Members)
                 {
-                    room.BroadcastV2(RoomBatch.Frame(entries));
+                    FannedOut(room.BroadcastV2(RoomBatch.Frame(entries)), PresenceProtocolVersion.V2);
                 }
 
                 // Handed over under the gate: the backplane publishes a room's batches in the order it gets them.
@@ -134,7 +148,7 @@ public sealed partial class PresenceEngine
         }
         catch (Exception ex)
         {
-            Log.StoreFailed(_logger, "publish", room.Name, ex);
+            StoreFailed("publish", room.Name, ex);
         }
     }
 }

@@ -67,7 +67,7 @@ public sealed partial class PresenceEngine : IAsyncDisposable
         _memoryTrim = new MemoryTrim(_options.TrimMemoryAfterDepartures, timeProvider);
         _timeProvider = timeProvider;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _metrics = new PresenceMetrics(meterFactory);
+        _metrics = new PresenceMetrics(meterFactory, roster.Label, () => _rooms.Count);
     }
 
     /// <summary>Gets the number of open connections on this instance.</summary>
@@ -100,7 +100,7 @@ public sealed partial class PresenceEngine : IAsyncDisposable
         request = await AdmitIdentityAsync(request, roomName, key).ConfigureAwait(false);
         var connection = CreateConnection(transport, request, roomName);
         Interlocked.Increment(ref _connectionCount);
-        _metrics.ConnectionOpened();
+        _metrics.ConnectionOpened(connection.Version);
         EnsureLoopsStarted();
         try
         {
@@ -118,7 +118,7 @@ public sealed partial class PresenceEngine : IAsyncDisposable
             await LeaveAsync(connection).ConfigureAwait(false);
             await FinishAsync(connection).ConfigureAwait(false);
             Interlocked.Decrement(ref _connectionCount);
-            _metrics.ConnectionClosed();
+            _metrics.ConnectionClosed(connection.Version, connection.CloseStatus ?? PresenceCloseStatus.NormalClosure);
             Log.Left(_logger, connection.Id, roomName, connection.CloseStatus ?? PresenceCloseStatus.NormalClosure);
         }
     }

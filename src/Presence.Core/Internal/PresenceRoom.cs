@@ -97,34 +97,42 @@ internal sealed class PresenceRoom
         return true;
     }
 
-    /// <summary>Hands the same frame at once to every protocol v1 member but <paramref name="skip"/>.</summary>
-    public void BroadcastV1(PresenceFrame frame, PresenceConnection? skip = null)
+    /// <summary>Hands the same frame at once to every protocol v1 member but <paramref name="skip"/>; returns how many got it.</summary>
+    public int BroadcastV1(PresenceFrame frame, PresenceConnection? skip = null)
     {
         // A room of v2 members only, as with the board, is not walked for every cursor move.
         if (!HasV1Members)
         {
-            return;
+            return 0;
         }
 
+        var recipients = 0;
         foreach (var member in Listeners)
         {
             if (member != skip && member.Version == PresenceProtocolVersion.V1)
             {
                 member.Outbox.Enqueue(frame);
+                recipients++;
             }
         }
+
+        return recipients;
     }
 
-    /// <summary>Hands the same tick frame to every protocol v2 member.</summary>
-    public void BroadcastV2(PresenceFrame frame)
+    /// <summary>Hands the same tick frame to every protocol v2 member; returns how many got it.</summary>
+    public int BroadcastV2(PresenceFrame frame)
     {
+        var recipients = 0;
         foreach (var member in Listeners)
         {
             if (member.Version == PresenceProtocolVersion.V2)
             {
                 member.Outbox.Enqueue(frame);
+                recipients++;
             }
         }
+
+        return recipients;
     }
 
     // What follows is the directory's: it calls these under the lock of the room's stripe, and only it does.

@@ -35,6 +35,9 @@ internal sealed class RoomDirectory
         _maximumConnectionsPerParticipant = maximumConnectionsPerParticipant;
     }
 
+    /// <summary>Gets how many rooms are live, as of now.</summary>
+    public int Count => Volatile.Read(ref _roomCount);
+
     /// <summary>Gets the live rooms, as of now.</summary>
     public ICollection<PresenceRoom> Rooms => _rooms.Values;
 

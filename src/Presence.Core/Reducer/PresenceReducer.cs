@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace Presence;
 
 /// <summary>
-/// Folds server messages into a roster: the C# twin of the board's <c>reducePresence</c>, for .NET clients and tests.
+/// Folds server messages into a roster: the C# twin of the npm client's <c>reducePresence</c> (clients/typescript), for .NET clients and tests.
 /// </summary>
 public static class PresenceReducer
 {

@@ -1,10 +1,9 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { type Roster, parseServerFrame, parseServerMessage, reducePresence } from "@/lib/presence";
+import { type Roster, parseServerFrame, parseServerMessage, reducePresence } from "../src/index.js";
 
 // The protocol vectors the .NET tests read too: both parsers and reducers must agree on every one.
-const vectors = (file: string) => JSON.parse(readFileSync(fileURLToPath(new URL(`../../../tests/vectors/${file}`, import.meta.url)), "utf8"));
+const vectors = (file: string) => JSON.parse(readFileSync(new URL(`../../../tests/vectors/${file}`, import.meta.url), "utf8"));
 
 type MessageCase = { name: string; raw: string; valid: boolean; message?: unknown };
 type Sequence = { name: string; selfId: string; steps: { raw: string; roster: Roster }[] };

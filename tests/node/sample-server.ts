@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
-const serverProject = fileURLToPath(new URL("../../Presence.Sample.Server/", import.meta.url));
+// The sample server's project, from tests/node: shared by the npm client's tests and the board's browser tests.
+const serverProject = fileURLToPath(new URL("../../samples/Presence.Sample.Server/", import.meta.url));
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -15,7 +16,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** The real sample server, built and started as a user runs it, on a free loopback port. */
+/**
+ * The real sample server on a free loopback port, built and started as a user runs it. With `board: false` its build
+ * skips the board: the npm client's tests need only the WebSocket API, and the board is built from the client, so
+ * building it there would race with the client's own build.
+ */
 export class SampleServer {
   private constructor(
     private readonly process: ChildProcess,
@@ -23,31 +28,48 @@ export class SampleServer {
     private readonly output: string[],
   ) {}
 
-  static async start(): Promise<SampleServer> {
+  /** The presence endpoint, as a client outside the board's origin reaches it. */
+  get webSocketUrl(): string {
+    return `${this.baseUrl.replace(/^http/, "ws")}/ws`;
+  }
+
+  static async start(options: { board: boolean }): Promise<SampleServer> {
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
     const output: string[] = [];
-    const child = spawn("dotnet", ["run", "--project", serverProject, "--no-launch-profile", "--", "--urls", baseUrl], {
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, DOTNET_NOLOGO: "1", ASPNETCORE_ENVIRONMENT: "Production" },
-    });
+    const build = options.board ? [] : ["--property:SkipBoardBuild=true"];
+    const child = spawn(
+      "dotnet",
+      ["run", "--project", serverProject, "--no-launch-profile", ...build, "--", "--urls", baseUrl],
+      {
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, DOTNET_NOLOGO: "1", ASPNETCORE_ENVIRONMENT: "Production" },
+      },
+    );
     child.stdout?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
     child.stderr?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
     const server = new SampleServer(child, baseUrl, output);
-    await server.waitUntilHealthy();
+    try {
+      await server.waitUntilHealthy(options.board);
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
     return server;
   }
 
-  private async waitUntilHealthy(): Promise<void> {
-    const deadline = Date.now() + 170_000;
+  // With the board, through the single origin's /server prefix, and the board's page too.
+  private async waitUntilHealthy(board: boolean): Promise<void> {
+    const deadline = Date.now() + 240_000;
     while (Date.now() < deadline) {
       if (this.process.exitCode !== null) {
         throw new Error(`The sample server exited (${this.process.exitCode}):\n${this.output.join("")}`);
       }
       try {
-        const [health, board] = await Promise.all([fetch(`${this.baseUrl}/server/api/v1/health`), fetch(`${this.baseUrl}/`)]);
-        if (health.ok && board.ok) {
+        const paths = board ? ["/server/api/v1/health", "/"] : ["/api/v1/health"];
+        const answers = await Promise.all(paths.map((path) => fetch(`${this.baseUrl}${path}`)));
+        if (answers.every((answer) => answer.ok)) {
           return;
         }
       } catch {
@@ -59,7 +81,7 @@ export class SampleServer {
   }
 
   async stop(): Promise<void> {
-    if (this.process.exitCode !== null || this.process.pid === undefined) {
+    if (this.process.exitCode !== null || this.process.signalCode !== null || this.process.pid === undefined) {
       return;
     }
     const exited = new Promise((resolve) => this.process.once("exit", resolve));
