@@ -5,11 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# The tests start their own redis-server processes and drive Debian's Chromium; both come from Debian's packages.
+# The tests start their own redis-server processes, drive Debian's Chromium, and publish the sample as a Native AOT
+# build (clang and zlib); all come from Debian's packages.
 chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
 missing=()
 command -v redis-server >/dev/null || missing+=(redis-server redis-tools)
 [ -x "$chromium" ] || missing+=(chromium)
+command -v clang >/dev/null || missing+=(clang)
+[ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "Installing ${missing[*]} for the tests..."

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.FileProviders;
 using OpenTelemetry;
@@ -15,6 +17,9 @@ if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLET
 }
 
 var builder = WebApplication.CreateBuilder(args);
+
+// Its JSON is serialised by generated code, so that the server runs as a Native AOT build too.
+builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, SampleJsonContext.Default));
 var presence = builder.Services.AddPresence();
 builder.Services.AddHealthChecks().AddPresence();
 
@@ -79,10 +84,14 @@ app.MapGet("/api/v1/health", (PresenceEngine engine) =>
         engine.ConnectionCount,
         health.Description);
     return health.Status == PresenceHealthStatus.Unhealthy
-        ? Results.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable)
+        ? Results.Json(report, SampleJsonContext.Default.HealthReport, statusCode: StatusCodes.Status503ServiceUnavailable)
         : Results.Ok(report);
 });
 
 app.Run();
 
 internal sealed record HealthReport(string Status, string StateStore, int Connections, string Description);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(HealthReport))]
+internal sealed partial class SampleJsonContext : JsonSerializerContext;

@@ -8,6 +8,7 @@ namespace Presence.AspNetCore;
 /// endpoint's user is authenticated, the participant's id is the user's, and the query's <c>id</c> is ignored: nobody
 /// signed in can be anyone else.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026:RequiresUnreferencedCode", Justification = "The Range attributes are read by the source-generated validator alone, which compiles them into a trim-safe copy: no TypeConverter is looked up at run time.")]
 public sealed class PresenceIdentityOptions
 {
     /// <summary>The configuration section the options are bound from.</summary>

@@ -6,6 +6,7 @@ namespace Presence.AspNetCore;
 /// Settings of the presence WebSocket endpoint: who may open a connection, how fast, and how a dead one is found.
 /// Bound from the configuration section <c>Presence:WebSockets</c> by <c>AddPresence</c>; see <c>docs/security.md</c>.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026:RequiresUnreferencedCode", Justification = "The Range attributes are read by the source-generated validator alone, which compiles them into a trim-safe copy: no TypeConverter is looked up at run time.")]
 public sealed class PresenceWebSocketOptions
 {
     /// <summary>The name of the configuration section the options are bound from.</summary>

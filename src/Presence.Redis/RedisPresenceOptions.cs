@@ -4,6 +4,7 @@ using StackExchange.Redis;
 namespace Presence.Redis;
 
 /// <summary>Settings of the Redis store, bound from the configuration section <c>Presence:Redis</c>.</summary>
+[System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026:RequiresUnreferencedCode", Justification = "The Range attributes are read by the source-generated validator alone, which compiles them into a trim-safe copy: no TypeConverter is looked up at run time.")]
 public sealed class RedisPresenceOptions
 {
     /// <summary>

@@ -105,7 +105,26 @@ public sealed partial class FromAFeedTests(PackageFeed feed) : IClassFixture<Pac
             }
         }
 
+        // Nor in the symbols: their documents are the repository's (/_/), for SourceLink to fetch.
+        foreach (var symbols in Directory.GetFiles(Feed, "*.snupkg"))
+        {
+            using var zip = ZipFile.OpenRead(symbols);
+            foreach (var pdb in zip.Entries.Where(e => e.FullName.EndsWith(".pdb", StringComparison.Ordinal)))
+            {
+                using var stream = pdb.Open();
+                var bytes = new MemoryStream();
+                stream.CopyTo(bytes);
+                bytes.Position = 0;
+                using var provider = System.Reflection.Metadata.MetadataReaderProvider.FromPortablePdbStream(bytes);
+                var reader = provider.GetMetadataReader();
+                var documents = reader.Documents.Select(d => reader.GetString(reader.GetDocument(d).Name)).ToList();
+                Assert.NotEmpty(documents);
+                Assert.All(documents, d => Assert.StartsWith("/_/", d, StringComparison.Ordinal));
+            }
+        }
+
         Assert.Equal(3, Directory.GetFiles(Feed, "*.nupkg").Length);
+        Assert.Equal(3, Directory.GetFiles(Feed, "*.snupkg").Length);
     }
 
     // The first C# block of README's "Add it to an ASP.NET Core app": the services' lines, then the endpoints'.
@@ -183,7 +202,7 @@ public sealed partial class FromAFeedTests(PackageFeed feed) : IClassFixture<Pac
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();

@@ -93,17 +93,26 @@ public sealed partial class PresenceEngine
             return true;
         }
 
+        bool newer;
         lock (member.UserGate)
         {
             var current = member.User;
-            if (remote.UpdatedAt >= current.UpdatedAt)
+            newer = remote.UpdatedAt >= current.UpdatedAt;
+            if (newer)
             {
                 var next = whole
                     ? remote
                     : current with { Name = remote.Name, Color = remote.Color, X = remote.X, Y = remote.Y, UpdatedAt = remote.UpdatedAt };
                 member.Update(next, textChanged: next.Name != current.Name || next.Color != current.Color);
-                return true;
             }
+        }
+
+        if (newer)
+        {
+            // Written from here too, on the usual throttle: the tab that made the change may leave before its own write,
+            // and this copy is then the newest the roster can get.
+            SchedulePersistence(member);
+            return true;
         }
 
         if (whole)

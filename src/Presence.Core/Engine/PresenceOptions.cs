@@ -6,6 +6,7 @@ namespace Presence;
 /// Settings of the presence engine, bound from the configuration section <c>Presence</c> by
 /// <c>AddPresence</c> and validated at start-up.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026:RequiresUnreferencedCode", Justification = "The Range attributes are read by the source-generated validator alone, which compiles them into a trim-safe copy: no TypeConverter is looked up at run time.")]
 public sealed class PresenceOptions
 {
     /// <summary>The name of the configuration section the options are bound from.</summary>

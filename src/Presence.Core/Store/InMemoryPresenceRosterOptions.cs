@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Presence;
 
 /// <summary>Settings of <see cref="InMemoryPresenceRoster"/>, bound from the configuration section <c>Presence:Memory</c>.</summary>
+[System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026:RequiresUnreferencedCode", Justification = "The Range attributes are read by the source-generated validator alone, which compiles them into a trim-safe copy: no TypeConverter is looked up at run time.")]
 public sealed class InMemoryPresenceRosterOptions
 {
     /// <summary>Gets or sets how long after its last write a participant is left out of snapshots.</summary>
