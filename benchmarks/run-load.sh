@@ -2,7 +2,7 @@
 # The load runs of docs/benchmarks.md. Each run starts a fresh server on loopback (the sample server on :5099, the
 # SignalR hub on :5098, the seed's FastAPI backend on :5097), runs Presence.LoadTest against it and stops it,
 # printing one RESULT line per run.
-#   benchmarks/run-load.sh [all|rooms|compare|peers|slow|churn]     SECONDS_PER_RUN (20) and REPEATS (3) tune it.
+#   benchmarks/run-load.sh [all|rooms|compare|peers|slow|churn|idle]     SECONDS_PER_RUN (20) and REPEATS (3) tune it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${SECONDS_PER_RUN:-20}"
@@ -45,7 +45,7 @@ run() {
   local target=$1; shift
   "start_$target"
   echo "== $target $*"
-  dotnet "$load" --server-pid "$server_pid" --duration "$seconds" "$@" | grep -E '^(connections|latency|load tool|server|Churning|round|after|RESULT)' || echo "run failed"
+  dotnet "$load" --server-pid "$server_pid" --duration "$seconds" "$@" | grep -E '^(connections|latency|load tool|server|Churning|round|after|Connecting|[0-9]+ connected|peak|RESULT)' || echo "run failed"
   stop_server
 }
 
@@ -92,4 +92,14 @@ if [ "$matrix" = churn ]; then
   for protocol in v1 v2; do
     run presence --protocol "$protocol" --clients 2000 --rooms 2000 --churn 5 --duration 60
   done
+fi
+
+# Idle connections: IDLE_CLIENTS (15,000) in 100 rooms, v2 with permessage-deflate as browsers offer it, connected at
+# 2,000 per second and then left idle; the SignalR hub in the same run. Not part of "all". Each side holds one open
+# file per connection, and so does the load tool: the shell's limit is raised first.
+if [ "$matrix" = idle ]; then
+  ulimit -n 20000 2>/dev/null || true
+  idle_clients="${IDLE_CLIENTS:-15000}"
+  run presence --protocol v2 --clients "$idle_clients" --rooms 100 --idle 2000
+  run signalr --protocol signalr --url ws://127.0.0.1:5098/hub --clients "$idle_clients" --rooms 100 --idle 2000
 fi

@@ -14,7 +14,8 @@ internal sealed record LoadOptions(
     int SlowClients,
     bool Deflate,
     int? ServerPid,
-    int ChurnRounds)
+    int ChurnRounds,
+    int IdleRamp)
 {
     /// <summary>Gets a value telling whether the clients ask for protocol v2.</summary>
     public bool V2 => Protocol == "v2";
@@ -37,6 +38,9 @@ internal sealed record LoadOptions(
           --churn ROUNDS                       instead of moving: open and drop every client ROUNDS times, one
                                                room each with --rooms N = --clients N, then stand idle --duration S
                                                and report the server's RSS (needs --server-pid)
+          --idle PER_SECOND                    instead of moving: connect every client at PER_SECOND, send nothing,
+                                               hold --duration S, and report the server's RSS per connection
+                                               (peak minus before) and idle CPU (needs --server-pid)
         """;
 
     public static LoadOptions Parse(string[] args)
@@ -61,6 +65,7 @@ internal sealed record LoadOptions(
             (int)Number("slow-clients", "0"),
             Get("deflate", "on") != "off",
             values.TryGetValue("server-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
-            (int)Number("churn", "0"));
+            (int)Number("churn", "0"),
+            (int)Number("idle", "0"));
     }
 }

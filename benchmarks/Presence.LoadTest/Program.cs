@@ -14,6 +14,11 @@ if (options.ChurnRounds > 0)
     return await ChurnRun.RunAsync(options, options.ChurnRounds, options.Duration);
 }
 
+if (options.IdleRamp > 0)
+{
+    return await IdleRun.RunAsync(options);
+}
+
 var run = new LoadRun(options);
 var clients = Enumerable.Range(0, options.Clients).Select(i => new LoadClient(i, run)).ToArray();
 var slow = Enumerable.Range(options.Clients, options.SlowClients).Select(i => new LoadClient(i, run)).ToArray();
