@@ -152,6 +152,13 @@ public sealed partial class PresenceEngine
 
     private async Task LeaveAsync(PresenceConnection connection)
     {
+        if (connection.IsShared && connection.IsMember)
+        {
+            // The participant outlives this connection (its other tabs, its grace period): what the connection held
+            // back for a token goes out now, while it still speaks for the participant, or nobody would hear of it.
+            await ReleaseHeldOnDepartureAsync(connection).ConfigureAwait(false);
+        }
+
         if (_rooms.Leave(connection) is not { } departure)
         {
             // Replaced, here or elsewhere: whoever took its place speaks for the participant now.

@@ -126,6 +126,30 @@ public sealed partial class PresenceEngine
         }
     }
 
+    /// <summary>
+    /// What a departing connection held back, announced at once, past its buckets: once per connection, so that a
+    /// change made just before a tab closes reaches the participant's other tabs.
+    /// </summary>
+    private async Task ReleaseHeldOnDepartureAsync(PresenceConnection connection)
+    {
+        bool presence, cursor;
+        lock (connection.RateGate)
+        {
+            presence = connection.HelloHeld || connection.StateHeld;
+            cursor = !presence && connection.CursorHeld;
+            connection.HelloHeld = connection.StateHeld = connection.CursorHeld = false;
+        }
+
+        if (presence)
+        {
+            await ReleasePresenceAsync(connection).ConfigureAwait(false);
+        }
+        else if (cursor)
+        {
+            AnnounceCursor(connection);
+        }
+    }
+
     private async Task ReleasePresenceAsync(PresenceConnection connection)
     {
         try

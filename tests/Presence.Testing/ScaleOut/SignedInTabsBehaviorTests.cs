@@ -117,6 +117,25 @@ public abstract class SignedInTabsBehaviorTests
     }
 
     [Fact]
+    public async Task AChangeMadeJustBeforeATabCloses_ReachesTheOtherTabs()
+    {
+        await using var fleet = await StartFleetAsync(3);
+        await using var watcher = await WatchAsync(fleet, "watcher");
+        await using var stays = await TabAsync(fleet, "alice", instance: 0);
+        var closes = await TabAsync(fleet, "alice", PresenceProtocolVersion.V2, instance: 1);
+        await watcher.WaitForRosterAsync(r => r.ContainsKey("alice"));
+
+        // The state waits for the tick; the tab closes before it comes.
+        await closes.SendTextAsync("""{"type":"state","set":{"status":"away"}}""");
+        await closes.CloseAsync();
+        await closes.DisposeAsync();
+
+        await watcher.WaitForRosterAsync(r => r.TryGetValue("alice", out var a) && a.State?.ToString() == """{"status":"away"}""");
+        await stays.WaitForRosterAsync(r => r.TryGetValue("alice", out var a) && a.State?.ToString() == """{"status":"away"}""");
+        await Eventually.HoldsAsync(async () => (await fleet.Rooms(0).GetParticipantsAsync(Room)).Any(u => u.Id == "alice" && u.State?.ToString() == """{"status":"away"}"""));
+    }
+
+    [Fact]
     public async Task AKick_ClosesEveryTab_OnEveryInstance()
     {
         await using var fleet = await StartFleetAsync(3);
