@@ -14,6 +14,8 @@ internal sealed class ClientWebSocketTransport(ClientWebSocket socket, int maxim
     public async ValueTask<TransportMessage> ReceiveAsync(CancellationToken cancellationToken = default)
     {
         var length = 0;
+
+        // Each pass awaits the socket, and the buffer grows only up to the message limit: past it, TooLarge.
         while (true)
         {
             if (length == _buffer.Length)

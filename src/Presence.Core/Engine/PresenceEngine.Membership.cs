@@ -562,15 +562,21 @@ public sealed partial class PresenceEngine
                 return;
             }
 
-            var user = connection.User with { UpdatedAt = Now() };
+            PresenceUser user;
             if (connection.IsShared)
             {
-                // The participant's other tabs elsewhere take an announcement only when it is newer than what they have.
+                // The participant's other tabs elsewhere take an announcement only when it is newer than what they
+                // have: the copy here is stamped as announced.
                 lock (connection.UserGate)
                 {
-                    user = connection.User with { UpdatedAt = Math.Max(user.UpdatedAt, connection.User.UpdatedAt) };
+                    var current = connection.User;
+                    user = current with { UpdatedAt = Math.Max(Now(), current.UpdatedAt) };
                     connection.Update(user, textChanged: false);
                 }
+            }
+            else
+            {
+                user = connection.User with { UpdatedAt = Now() };
             }
 
             var presence = FrameEncoder.Presence(connection.Text, user);
